@@ -1,0 +1,820 @@
+#include "mfvars.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "file.h"
+#include "json.h"
+#include "text.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Flags on yt_node.flags while and after a scalar is resolved. */
+#define MV_RESOLVING 0x1u
+#define MV_DONE 0x2u
+
+#define MV_MAX_DEPTH 64
+
+static const char *const mv_sources[] = {
+    "self", "env", "opt", "sls", "file", "aws", "param", "strToBool",
+    /* read from an AWS account or a plugin: never resolvable locally */
+    "ssm", "cf", "s3", "secrets", "construct", NULL,
+};
+static const char *const mv_remote_sources[] = { "ssm", "cf", "s3", "secrets", "construct", NULL };
+
+struct loaded_file {
+    char *path;
+    struct yt_node *root; /* NULL when the file does not exist */
+};
+
+struct frame {
+    const struct yt_node *node;
+    const char *text;
+};
+
+struct mv_ctx {
+    struct yt_node *root;
+    const struct mv_opts *opts;
+    struct fn_err *err;
+    char *stage, *region;
+    char instance_id[24];
+    struct loaded_file *files;
+    size_t n_files;
+    struct frame stack[MV_MAX_DEPTH];
+    size_t depth;
+};
+
+/* Why a source gave no value: the reason, and whether it is a source that a
+ * local run can never read (then a missing fallback is a warning, not an
+ * error). */
+struct miss {
+    char why[384];
+    char hint[256];
+    bool remote;
+};
+
+static int resolve_scalar(struct mv_ctx *ctx, struct yt_node *node);
+static int resolve_tree(struct mv_ctx *ctx, struct yt_node *node);
+
+static int fail_node(struct mv_ctx *ctx, const struct yt_node *node)
+{
+    return fn_err_at(ctx->err, node->file, node->line, node->col);
+}
+
+static void warn_node(struct mv_ctx *ctx, const struct yt_node *node, const char *msg,
+                      const char *hint)
+{
+    struct fn_err w = FN_ERR_INIT;
+    if (!ctx->opts->warn)
+        return;
+    fn_err_set(&w, "%s", msg);
+    if (hint && hint[0])
+        fn_err_hint(&w, "%s", hint);
+    fn_err_at(&w, node->file, node->line, node->col);
+    ctx->opts->warn(ctx->opts->warn_arg, &w);
+}
+
+/* --- scanning ${...} --- */
+
+/* Given s[start] == '$' and s[start+1] == '{', returns the index of the
+ * matching '}', or -1. Quotes inside a variable hide braces and commas. */
+static long var_end(const char *s, size_t len, size_t start)
+{
+    int depth = 0;
+    char quote = 0;
+    for (size_t i = start; i < len; i++) {
+        char c = s[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if ((c == '\'' || c == '"') && depth > 0 && i > start + 2) {
+            quote = c;
+        } else if (c == '$' && i + 1 < len && s[i + 1] == '{') {
+            depth++;
+            i++;
+        } else if (c == '}') {
+            if (--depth == 0)
+                return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* True when inner (the text between "${" and "}") is a variable reference:
+ * it starts with a source name followed by ':' (not '::') or '('. */
+static bool is_variable(const char *inner, size_t len)
+{
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)inner[i]))
+        i++;
+    if (i >= len || !isalpha((unsigned char)inner[i]))
+        return false;
+    while (i < len && isalnum((unsigned char)inner[i]))
+        i++;
+    if (i >= len)
+        return false;
+    if (inner[i] == '(')
+        return true;
+    return inner[i] == ':' && !(i + 1 < len && inner[i + 1] == ':');
+}
+
+static bool has_variable(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] != '$' || s[i + 1] != '{')
+            continue;
+        long end = var_end(s, len, i);
+        if (end < 0)
+            return true; /* unterminated: let the resolver report it */
+        if (is_variable(s + i + 2, (size_t)end - i - 2))
+            return true;
+        i = (size_t)end;
+    }
+    return false;
+}
+
+/* --- the stage and the region --- */
+
+static const char *provider_value(struct mv_ctx *ctx, const char *key, const char *dflt,
+                                  char **slot)
+{
+    struct yt_node *provider = yt_get(ctx->root, "provider");
+    struct yt_node *node = yt_get(provider, key);
+    if (*slot)
+        return *slot;
+    if (node && node->kind == YT_SCALAR && !yt_is_null(node)) {
+        if (resolve_scalar(ctx, node) < 0)
+            return NULL;
+        if (node->kind == YT_SCALAR && node->str[0]) {
+            *slot = xstrdup(node->str);
+            return *slot;
+        }
+    }
+    *slot = xstrdup(dflt);
+    return *slot;
+}
+
+static const char *ctx_stage(struct mv_ctx *ctx)
+{
+    if (!ctx->stage && ctx->opts->stage)
+        ctx->stage = xstrdup(ctx->opts->stage);
+    return provider_value(ctx, "stage", "dev", &ctx->stage);
+}
+
+static const char *ctx_region(struct mv_ctx *ctx)
+{
+    if (!ctx->region && ctx->opts->region)
+        ctx->region = xstrdup(ctx->opts->region);
+    return provider_value(ctx, "region", "us-east-1", &ctx->region);
+}
+
+/* --- sources --- */
+
+static struct yt_node *str_node(const char *s, size_t len, bool plain, const struct yt_node *at)
+{
+    struct yt_node *n = yt_new_scalar(s, len, plain, at->file, at->line, at->col);
+    n->flags = MV_DONE;
+    return n;
+}
+
+/* Walks address ("a.b.0.c"; "" is base itself) from base, resolving what it
+ * passes through. Returns a resolved copy, or NULL with miss filled (or with
+ * ctx->err set: check fn_err_is_set). */
+static struct yt_node *walk(struct mv_ctx *ctx, struct yt_node *base, const char *address,
+                            const char *where, struct miss *miss)
+{
+    struct yt_node *cur = base;
+    const char *p = address;
+    struct buf seen = BUF_INIT;
+
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t klen = dot ? (size_t)(dot - p) : strlen(p);
+        char *key = xstrndup(p, klen);
+        struct yt_node *next = NULL;
+        long index;
+
+        if (cur->kind == YT_SCALAR && resolve_scalar(ctx, cur) < 0) {
+            free(key);
+            goto fail;
+        }
+        if (cur->kind == YT_MAP) {
+            next = yt_get(cur, key);
+        } else if (cur->kind == YT_SEQ && tx_parse_long(key, 0, (long)cur->n - 1, &index)) {
+            next = cur->items[index];
+        }
+        if (!next) {
+            snprintf(miss->why, sizeof(miss->why), "'%s%s%s' is not set in %s", buf_cstr(&seen),
+                     seen.len ? "." : "", key, where);
+            if (cur->kind == YT_MAP && cur->n) {
+                const char **keys = xcalloc(cur->n + 1, sizeof(*keys));
+                for (size_t i = 0; i < cur->n; i++)
+                    keys[i] = yt_str(cur->items[2 * i]) ? yt_str(cur->items[2 * i]) : "";
+                const char *guess = tx_suggest(key, keys);
+                if (guess)
+                    snprintf(miss->hint, sizeof(miss->hint), "did you mean '%s%s%s'?",
+                             buf_cstr(&seen), seen.len ? "." : "", guess);
+                free(keys);
+            }
+            free(key);
+            goto fail;
+        }
+        if (seen.len)
+            buf_addch(&seen, '.');
+        buf_addstr(&seen, key);
+        free(key);
+        cur = next;
+        p = dot ? dot + 1 : p + klen;
+    }
+    buf_release(&seen);
+    if (resolve_tree(ctx, cur) < 0)
+        return NULL;
+    if (yt_is_null(cur)) {
+        snprintf(miss->why, sizeof(miss->why), "'%s' is null in %s", address, where);
+        return NULL;
+    }
+    return yt_clone(cur);
+fail:
+    buf_release(&seen);
+    return NULL;
+}
+
+static struct yt_node *json_to_tree(const json_t *v, const char *file)
+{
+    struct yt_node *n;
+    const char *key;
+    json_t *item;
+    size_t i;
+    char num[64];
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        n = yt_new_map(file, 1, 1);
+        json_object_foreach((json_t *)v, key, item)
+            yt_map_put(n, yt_new_scalar(key, strlen(key), false, file, 1, 1),
+                       json_to_tree(item, file));
+        return n;
+    case JSON_ARRAY:
+        n = yt_new_seq(file, 1, 1);
+        json_array_foreach(v, i, item)
+            yt_seq_push(n, json_to_tree(item, file));
+        return n;
+    case JSON_STRING:
+        return yt_new_scalar(json_string_value(v), json_string_length(v), false, file, 1, 1);
+    case JSON_INTEGER:
+        snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return yt_new_scalar(num, strlen(num), true, file, 1, 1);
+    case JSON_REAL:
+        snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+        return yt_new_scalar(num, strlen(num), true, file, 1, 1);
+    case JSON_TRUE:
+        return yt_new_scalar("true", 4, true, file, 1, 1);
+    case JSON_FALSE:
+        return yt_new_scalar("false", 5, true, file, 1, 1);
+    default:
+        return yt_new_scalar("null", 4, true, file, 1, 1);
+    }
+}
+
+/* Loads (once) the file named in ${file(path)}; NULL root when missing. */
+static int load_file(struct mv_ctx *ctx, const char *param, struct loaded_file **out)
+{
+    struct buf path = BUF_INIT;
+
+    fs_join(&path, ctx->opts->service_dir ? ctx->opts->service_dir : ".", param);
+    for (size_t i = 0; i < ctx->n_files; i++) {
+        if (strcmp(ctx->files[i].path, buf_cstr(&path)) == 0) {
+            *out = &ctx->files[i];
+            buf_release(&path);
+            return 0;
+        }
+    }
+    ctx->files = xreallocarray(ctx->files, ctx->n_files + 1, sizeof(*ctx->files));
+    struct loaded_file *lf = &ctx->files[ctx->n_files++];
+    lf->path = buf_detach(&path, NULL);
+    lf->root = NULL;
+    *out = lf;
+    if (!fs_exists(lf->path))
+        return 0;
+
+    /* Nodes of the file point at its name: the tree's owner keeps it. */
+    strvec_push(ctx->opts->file_names, lf->path);
+    const char *name = ctx->opts->file_names->v[ctx->opts->file_names->n - 1];
+    if (tx_ends_with(lf->path, ".json")) {
+        json_t *v = fj_load_file(name, 16u << 20, ctx->err);
+        if (!v)
+            return -1;
+        lf->root = json_to_tree(v, name);
+        json_decref(v);
+        return 0;
+    }
+    return yt_load_file(name, &lf->root, ctx->err);
+}
+
+static bool is_js_file(const char *p)
+{
+    return tx_ends_with(p, ".js") || tx_ends_with(p, ".cjs") || tx_ends_with(p, ".mjs") ||
+           tx_ends_with(p, ".ts");
+}
+
+static const char *opt_value(struct mv_ctx *ctx, const char *name)
+{
+    const struct strvec *o = ctx->opts->options;
+    size_t nlen = strlen(name);
+    if (!strcmp(name, "stage"))
+        return ctx->opts->stage;
+    if (!strcmp(name, "region"))
+        return ctx->opts->region;
+    for (size_t i = 0; o && i < o->n; i++)
+        if (!strncmp(o->v[i], name, nlen) && o->v[i][nlen] == '=')
+            return o->v[i] + nlen + 1;
+    return NULL;
+}
+
+/* Resolves one reference (no fallbacks): source, params (the text inside
+ * parentheses, or NULL) and address (after ':', or NULL). */
+static struct yt_node *resolve_source(struct mv_ctx *ctx, const struct yt_node *at,
+                                      const char *source, const char *params,
+                                      const char *address, struct miss *miss)
+{
+    const char *addr = address ? address : "";
+    const char *v;
+
+    if (!strcmp(source, "self")) {
+        struct yt_node *r = walk(ctx, ctx->root, addr, "the service file", miss);
+        /* Serverless v3 gives ${self:provider.stage} no default either */
+        if (!r && (!strcmp(addr, "provider.stage") || !strcmp(addr, "provider.region")))
+            snprintf(miss->hint, sizeof(miss->hint), "use ${%s}, which defaults to '%s'",
+                     addr[9] == 's' ? "sls:stage" : "aws:region",
+                     addr[9] == 's' ? "dev" : "us-east-1");
+        return r;
+    }
+    if (!strcmp(source, "env")) {
+        v = getenv(addr);
+        if (v)
+            return str_node(v, strlen(v), false, at);
+        snprintf(miss->why, sizeof(miss->why), "environment variable '%s' is not set", addr);
+        snprintf(miss->hint, sizeof(miss->hint), "export %s=..., or add a fallback: ${env:%s, 'value'}",
+                 addr, addr);
+        return NULL;
+    }
+    if (!strcmp(source, "opt")) {
+        v = opt_value(ctx, addr);
+        if (v)
+            return str_node(v, strlen(v), false, at);
+        snprintf(miss->why, sizeof(miss->why), "option '--%s' was not given", addr);
+        snprintf(miss->hint, sizeof(miss->hint), "pass --%s, or add a fallback: ${opt:%s, 'value'}",
+                 addr, addr);
+        return NULL;
+    }
+    if (!strcmp(source, "sls")) {
+        if (!strcmp(addr, "stage"))
+            return ctx_stage(ctx) ? str_node(ctx->stage, strlen(ctx->stage), false, at) : NULL;
+        if (!strcmp(addr, "instanceId"))
+            return str_node(ctx->instance_id, strlen(ctx->instance_id), false, at);
+        fn_err_set(ctx->err, "unknown variable '${sls:%s}'", addr);
+        fn_err_hint(ctx->err, "the sls source has 'stage' and 'instanceId'");
+        return NULL;
+    }
+    if (!strcmp(source, "aws")) {
+        if (!strcmp(addr, "accountId"))
+            return str_node("000000000000", 12, false, at);
+        if (!strcmp(addr, "region"))
+            return ctx_region(ctx) ? str_node(ctx->region, strlen(ctx->region), false, at) : NULL;
+        fn_err_set(ctx->err, "unknown variable '${aws:%s}'", addr);
+        fn_err_hint(ctx->err, "the aws source has 'accountId' and 'region'");
+        return NULL;
+    }
+    if (!strcmp(source, "strToBool")) {
+        const char *p = params ? params : "";
+        if (!strcmp(p, "true") || !strcmp(p, "1"))
+            return str_node("true", 4, true, at);
+        if (!strcmp(p, "false") || !strcmp(p, "0"))
+            return str_node("false", 5, true, at);
+        fn_err_set(ctx->err, "strToBool(%s): '%s' is not a boolean", p, p);
+        fn_err_hint(ctx->err, "use 'true', 'false', '1' or '0'");
+        return NULL;
+    }
+    if (!strcmp(source, "param")) {
+        struct yt_node *params_node = yt_get(ctx->root, "params");
+        if (params_node && ctx_stage(ctx)) {
+            struct miss ignored = { .why = "" };
+            struct yt_node *stage_params = yt_get(params_node, ctx->stage);
+            struct yt_node *r = NULL;
+            if (stage_params)
+                r = walk(ctx, stage_params, addr, "params", &ignored);
+            if (!r && !fn_err_is_set(ctx->err) && yt_get(params_node, "default"))
+                r = walk(ctx, yt_get(params_node, "default"), addr, "params", &ignored);
+            if (r || fn_err_is_set(ctx->err))
+                return r;
+        }
+        snprintf(miss->why, sizeof(miss->why),
+                 "parameter '%s' is not in this file's params for stage '%s' or 'default'", addr,
+                 ctx->stage ? ctx->stage : "?");
+        snprintf(miss->hint, sizeof(miss->hint),
+                 "add it under params.%s or params.default; dashboard parameters are not read locally",
+                 ctx->stage ? ctx->stage : "default");
+        miss->remote = true;
+        return NULL;
+    }
+    if (!strcmp(source, "file")) {
+        struct loaded_file *lf;
+        char *param = xstrdup(params ? params : "");
+        size_t plen = strlen(param);
+        struct yt_node *r = NULL;
+        if (plen >= 2 && (param[0] == '\'' || param[0] == '"') && param[plen - 1] == param[0]) {
+            memmove(param, param + 1, plen - 2);
+            param[plen - 2] = '\0';
+        }
+        if (!param[0]) {
+            fn_err_set(ctx->err, "${file()} needs a path");
+            fn_err_hint(ctx->err, "write ${file(./config.yml):key}");
+        } else if (is_js_file(param)) {
+            snprintf(miss->why, sizeof(miss->why),
+                     "'%s' is JavaScript, which fnctl does not execute", param);
+            snprintf(miss->hint, sizeof(miss->hint),
+                     "move the values into a .yml or .json file, or add a fallback");
+            miss->remote = true;
+        } else if (load_file(ctx, param, &lf) == 0) {
+            if (!lf->root) {
+                snprintf(miss->why, sizeof(miss->why), "file '%s' does not exist", lf->path);
+                snprintf(miss->hint, sizeof(miss->hint),
+                         "paths are relative to the service directory; create it or add a fallback");
+            } else {
+                r = walk(ctx, lf->root, addr, param, miss);
+            }
+        }
+        free(param);
+        return r;
+    }
+    /* sources that only an AWS account (or a plugin) can answer */
+    snprintf(miss->why, sizeof(miss->why), "the '%s' source reads %s, which fnctl does not do locally",
+             source, !strcmp(source, "construct") ? "a plugin's resources" : "an AWS account");
+    miss->remote = true;
+    return NULL;
+}
+
+/* --- evaluating one ${...} --- */
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && isspace((unsigned char)(*s)[*len - 1]))
+        (*len)--;
+}
+
+/* A literal fallback: 'quoted', "quoted", a number, true/false or null. */
+static bool literal(const char *s, size_t len, const struct yt_node *at, struct yt_node **out)
+{
+    if (len >= 2 && (s[0] == '\'' || s[0] == '"') && s[len - 1] == s[0]) {
+        *out = str_node(s + 1, len - 2, false, at);
+        return true;
+    }
+    struct yt_node probe = { .kind = YT_SCALAR, .plain = true };
+    char *text = xstrndup(s, len);
+    double d;
+    bool b, is = false;
+    probe.str = text;
+    probe.len = len;
+    if (yt_bool(&probe, &b) || yt_double(&probe, &d) || yt_is_null(&probe)) {
+        *out = str_node(text, len, true, at);
+        is = true;
+    }
+    free(text);
+    return is;
+}
+
+static int split_source(struct mv_ctx *ctx, const struct yt_node *at, const char *ref, size_t len,
+                        char **source, char **params, char **address)
+{
+    size_t i = 0;
+    *source = *params = *address = NULL;
+    while (i < len && isalnum((unsigned char)ref[i]))
+        i++;
+    *source = xstrndup(ref, i);
+    if (i < len && ref[i] == '(') {
+        size_t close = i + 1;
+        int depth = 1;
+        for (; close < len; close++) {
+            if (ref[close] == '(')
+                depth++;
+            else if (ref[close] == ')' && --depth == 0)
+                break;
+        }
+        if (close >= len) {
+            fn_err_set(ctx->err, "unclosed '(' in variable '%.*s'", (int)len, ref);
+            fn_err_hint(ctx->err, "write ${%s(...)}", *source);
+            return fail_node(ctx, at);
+        }
+        const char *p = ref + i + 1;
+        size_t plen = close - i - 1;
+        trim(&p, &plen);
+        *params = xstrndup(p, plen);
+        i = close + 1;
+    }
+    if (i < len && ref[i] == ':') {
+        const char *a = ref + i + 1;
+        size_t alen = len - i - 1;
+        trim(&a, &alen);
+        *address = xstrndup(a, alen);
+    } else if (i < len) {
+        fn_err_set(ctx->err, "cannot read variable '${%.*s}'", (int)len, ref);
+        fn_err_hint(ctx->err, "a variable is ${source:address}, e.g. ${self:custom.name}");
+        return fail_node(ctx, at);
+    }
+    return 0;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(s, list[i]))
+            return true;
+    return false;
+}
+
+static int interpolate(struct mv_ctx *ctx, const struct yt_node *at, const char *s, size_t len,
+                       struct buf *out);
+
+/* Evaluates the text between "${" and "}" into *out (a resolved node the
+ * caller owns). text is the whole "${...}" for messages. */
+static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *inner, size_t len,
+                    const char *text, struct yt_node **out)
+{
+    struct buf expanded = BUF_INIT;
+    struct miss first = { .why = "" };
+    bool any_remote = false, has_fallback = false;
+    int rc = -1;
+    char *source = NULL, *params = NULL, *address = NULL;
+
+    *out = NULL;
+    /* nested variables first: ${file(./${opt:stage}.yml):x} */
+    if (interpolate(ctx, at, inner, len, &expanded) < 0)
+        goto out;
+
+    const char *s = buf_cstr(&expanded);
+    size_t n = expanded.len, start = 0, part_no = 0;
+    char quote = 0;
+    int parens = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? s[i] : ',';
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            if (i < n)
+                continue;
+        }
+        if (c == '\'' || c == '"') {
+            quote = c;
+            continue;
+        }
+        if (c == '(')
+            parens++;
+        if (c == ')')
+            parens--;
+        if (c != ',' || parens > 0)
+            continue;
+
+        const char *part = s + start;
+        size_t plen = i - start;
+        struct miss miss = { .why = "" };
+        start = i + 1;
+        trim(&part, &plen);
+        has_fallback = part_no++ > 0;
+        if (plen == 0) {
+            fn_err_set(ctx->err, "empty part in variable '%s'", text);
+            fn_err_hint(ctx->err, "write fallbacks as ${env:NAME, 'default'}");
+            fail_node(ctx, at);
+            goto out;
+        }
+        if (literal(part, plen, at, out)) { /* an explicit null stays null */
+            rc = 0;
+            goto out;
+        }
+        free(source);
+        free(params);
+        free(address);
+        if (split_source(ctx, at, part, plen, &source, &params, &address) < 0)
+            goto out;
+        if (!in_list(source, mv_sources)) {
+            const char *guess = tx_suggest(source, mv_sources);
+            char list[256];
+            fn_err_set(ctx->err, "unknown variable source '%s' in '%s'", source, text);
+            tx_join_quoted(list, sizeof(list), mv_sources);
+            if (guess)
+                fn_err_hint(ctx->err, "did you mean '%s'?", guess);
+            else if (!params && !address)
+                fn_err_hint(ctx->err, "a fallback value must be quoted: '%.*s'", (int)plen, part);
+            else
+                fn_err_hint(ctx->err, "known sources: %s", list);
+            fail_node(ctx, at);
+            goto out;
+        }
+        *out = resolve_source(ctx, at, source, params, address, &miss);
+        if (fn_err_is_set(ctx->err)) {
+            if (!ctx->err->file[0])
+                fail_node(ctx, at);
+            goto out;
+        }
+        if (*out && !yt_is_null(*out)) {
+            rc = 0;
+            goto out;
+        }
+        yt_free(*out);
+        *out = NULL;
+        any_remote |= miss.remote || in_list(source, mv_remote_sources);
+        if (!first.why[0])
+            first = miss;
+    }
+    if (quote) {
+        fn_err_set(ctx->err, "unclosed quote in variable '%s'", text);
+        fail_node(ctx, at);
+        goto out;
+    }
+    if (any_remote && !has_fallback) {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "cannot resolve '%s' locally: %s; using an empty string", text,
+                 first.why);
+        warn_node(ctx, at, msg, first.hint[0] ? first.hint : "add a fallback for local runs, e.g. ${ssm:/path, 'local-value'}");
+        *out = str_node("", 0, false, at);
+        rc = 0;
+        goto out;
+    }
+    fn_err_set(ctx->err, "cannot resolve '%s': %s", text, first.why);
+    if (first.hint[0])
+        fn_err_hint(ctx->err, "%s", first.hint);
+    fail_node(ctx, at);
+out:
+    free(source);
+    free(params);
+    free(address);
+    buf_release(&expanded);
+    return rc;
+}
+
+/* Appends s with every variable replaced by its (scalar) value. */
+static int interpolate(struct mv_ctx *ctx, const struct yt_node *at, const char *s, size_t len,
+                       struct buf *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!(s[i] == '$' && i + 1 < len && s[i + 1] == '{')) {
+            buf_addch(out, s[i]);
+            continue;
+        }
+        long end = var_end(s, len, i);
+        if (end < 0) {
+            fn_err_set(ctx->err, "unterminated variable '%.*s'", (int)(len - i > 60 ? 60 : len - i),
+                       s + i);
+            fn_err_hint(ctx->err, "close it with '}'");
+            return fail_node(ctx, at);
+        }
+        size_t inner_len = (size_t)end - i - 2;
+        if (!is_variable(s + i + 2, inner_len)) {
+            /* CloudFormation's ${AWS::Region} or ${Queue.Arn}: kept, but a
+             * variable nested inside it is still resolved. */
+            buf_addstr(out, "${");
+            if (interpolate(ctx, at, s + i + 2, inner_len, out) < 0)
+                return -1;
+            buf_addch(out, '}');
+            i = (size_t)end;
+            continue;
+        }
+        char *text = xstrndup(s + i, (size_t)end - i + 1);
+        struct yt_node *v = NULL;
+        int rc = eval_var(ctx, at, s + i + 2, inner_len, text, &v);
+        if (rc == 0 && v && v->kind != YT_SCALAR) {
+            fn_err_set(ctx->err, "'%s' is %s and cannot be part of a longer string", text,
+                       yt_kind_name(v));
+            fn_err_hint(ctx->err, "use the variable as the whole value, or point it at a string");
+            fail_node(ctx, at);
+            rc = -1;
+        }
+        if (rc == 0 && v && !yt_is_null(v))
+            buf_add(out, v->str, v->len);
+        yt_free(v);
+        free(text);
+        if (rc < 0)
+            return -1;
+        i = (size_t)end;
+    }
+    return 0;
+}
+
+static int cycle_error(struct mv_ctx *ctx, const struct yt_node *node)
+{
+    struct buf chain = BUF_INIT;
+    size_t from = 0;
+    for (size_t i = 0; i < ctx->depth; i++)
+        if (ctx->stack[i].node == node)
+            from = i;
+    for (size_t i = from; i < ctx->depth; i++)
+        buf_addf(&chain, "%s -> ", ctx->stack[i].text);
+    buf_addstr(&chain, node->str);
+    fn_err_set(ctx->err, "variable refers back to itself: %s", buf_cstr(&chain));
+    fn_err_hint(ctx->err, "break the cycle: one of these values must not depend on the others");
+    buf_release(&chain);
+    return fail_node(ctx, node);
+}
+
+static int resolve_scalar(struct mv_ctx *ctx, struct yt_node *node)
+{
+    int rc = -1;
+    struct yt_node *whole = NULL;
+
+    if (node->kind != YT_SCALAR || (node->flags & MV_DONE))
+        return 0;
+    if (node->flags & MV_RESOLVING)
+        return cycle_error(ctx, node);
+    if (!has_variable(node->str, node->len)) {
+        node->flags |= MV_DONE;
+        return 0;
+    }
+    if (ctx->depth >= MV_MAX_DEPTH) {
+        fn_err_set(ctx->err, "variables nested more than %d deep", MV_MAX_DEPTH);
+        fn_err_hint(ctx->err, "a chain of ${self:...} references this long is probably a mistake");
+        return fail_node(ctx, node);
+    }
+    node->flags |= MV_RESOLVING;
+    ctx->stack[ctx->depth].node = node;
+    ctx->stack[ctx->depth].text = node->str;
+    ctx->depth++;
+
+    long end = node->str[0] == '$' && node->str[1] == '{' ? var_end(node->str, node->len, 0) : -1;
+    if (end == (long)node->len - 1 && is_variable(node->str + 2, node->len - 3)) {
+        /* The whole scalar is one variable: it may become a map, list, ... */
+        if (eval_var(ctx, node, node->str + 2, node->len - 3, node->str, &whole) < 0)
+            goto out;
+    } else {
+        struct buf text = BUF_INIT;
+        if (interpolate(ctx, node, node->str, node->len, &text) < 0) {
+            buf_release(&text);
+            goto out;
+        }
+        whole = str_node(buf_cstr(&text), text.len, false, node);
+        buf_release(&text);
+    }
+    rc = 0;
+out:
+    ctx->depth--;
+    node->flags &= ~MV_RESOLVING;
+    if (rc == 0) {
+        whole->flags |= MV_DONE;
+        yt_replace(node, whole, true);
+        node->flags |= MV_DONE;
+    }
+    return rc;
+}
+
+static int resolve_tree(struct mv_ctx *ctx, struct yt_node *node)
+{
+    if (node->kind == YT_SCALAR)
+        return resolve_scalar(ctx, node);
+    for (size_t i = 0; i < node->n; i++) {
+        struct yt_node *child = node->kind == YT_MAP ? node->items[2 * i + 1] : node->items[i];
+        if (resolve_tree(ctx, child) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int mv_resolve(struct yt_node *root, const struct mv_opts *opts, char **stage, char **region,
+               struct fn_err *err)
+{
+    struct mv_ctx ctx = { .root = root, .opts = opts, .err = err };
+    struct timespec ts;
+    int rc = -1;
+
+    *stage = *region = NULL;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(ctx.instance_id, sizeof(ctx.instance_id), "%08lx%08lx",
+             (unsigned long)(ts.tv_sec ^ getpid()) & 0xffffffffUL,
+             (unsigned long)ts.tv_nsec & 0xffffffffUL);
+    fn_err_clear(err);
+    if (!ctx_stage(&ctx) || !ctx_region(&ctx))
+        goto out;
+    if (resolve_tree(&ctx, root) < 0)
+        goto out;
+    *stage = ctx.stage;
+    *region = ctx.region;
+    ctx.stage = ctx.region = NULL;
+    rc = 0;
+out:
+    free(ctx.stage);
+    free(ctx.region);
+    for (size_t i = 0; i < ctx.n_files; i++) {
+        free(ctx.files[i].path);
+        yt_free(ctx.files[i].root);
+    }
+    free(ctx.files);
+    return rc;
+}

@@ -1,0 +1,71 @@
+#include "strvec.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+void strvec_push_owned(struct strvec *sv, char *s)
+{
+    if (sv->n + 2 > sv->cap) {
+        sv->cap = sv->cap ? sv->cap * 2 : 8;
+        sv->v = xreallocarray(sv->v, sv->cap, sizeof(*sv->v));
+    }
+    sv->v[sv->n++] = s;
+    sv->v[sv->n] = NULL;
+}
+
+void strvec_push(struct strvec *sv, const char *s)
+{
+    strvec_push_owned(sv, xstrdup(s));
+}
+
+void strvec_pushf(struct strvec *sv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        FN_BUG("bad format '%s'", fmt);
+    char *s = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    strvec_push_owned(sv, s);
+}
+
+long strvec_find(const struct strvec *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        if (strcmp(sv->v[i], s) == 0)
+            return (long)i;
+    return -1;
+}
+
+void strvec_setenv(struct strvec *sv, const char *name, const char *value)
+{
+    size_t nlen = strlen(name);
+    char *entry = xasprintf("%s=%s", name, value);
+    for (size_t i = 0; i < sv->n; i++) {
+        if (strncmp(sv->v[i], name, nlen) == 0 && sv->v[i][nlen] == '=') {
+            free(sv->v[i]);
+            sv->v[i] = entry;
+            return;
+        }
+    }
+    strvec_push_owned(sv, entry);
+}
+
+void strvec_clear(struct strvec *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+}
+
