@@ -56,6 +56,13 @@ static const char *const runtimes[] = {
     "java8", "dotnet8", "dotnet6", "go1.x", "ruby3.4", "ruby3.3", "ruby3.2", "ruby2.7", NULL,
 };
 
+/* Runtimes Lambda has retired: still run locally, but a deploy would fail. */
+static const char *const retired_runtimes[] = {
+    "nodejs12.x", "nodejs10.x", "nodejs8.10", "nodejs6.10", "nodejs4.3", "nodejs",
+    "python3.6", "python2.7", "dotnetcore3.1", "dotnetcore2.1", "dotnetcore1.0", "ruby2.5",
+    "go1.x", NULL,
+};
+
 /* Variables Lambda sets itself and refuses in a function's configuration. */
 static const char *const reserved_env[] = {
     "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
@@ -71,6 +78,33 @@ static bool in_list(const char *s, const char *const *list)
         if (!strcmp(s, list[i]))
             return true;
     return false;
+}
+
+/* A runtime Lambda has today is fine; a retired one is a warning (it runs
+ * locally, a deploy would fail); anything else is an error, or a warning
+ * when plugins may provide it (serverless-rust, ...). */
+static int check_runtime(struct mfb *b, const char *runtime, const struct yt_node *at,
+                         const char *what)
+{
+    char hint[FN_ERR_MSG_MAX];
+    const char *guess;
+
+    if (in_list(runtime, runtimes))
+        return 0;
+    if (in_list(runtime, retired_runtimes)) {
+        mfb_warn(b, at, "move to a current runtime, e.g. nodejs20.x or python3.12",
+                 "%s: runtime '%s' is retired: Lambda no longer accepts it", what, runtime);
+        return 0;
+    }
+    guess = tx_suggest(runtime, runtimes);
+    snprintf(hint, sizeof(hint), guess ? "did you mean '%s'?" : "%s",
+             guess ? guess : "use one of Lambda's runtimes, e.g. nodejs20.x, python3.12, provided.al2023");
+    if (b->has_plugins && !guess) {
+        mfb_warn(b, at, "if a plugin builds it, fnctl cannot run it", "%s: unknown runtime '%s'",
+                 what, runtime);
+        return 0;
+    }
+    return mfb_fail(b, at, hint, "%s: unknown runtime '%s'", what, runtime);
 }
 
 /* --- finding the file --- */
@@ -129,15 +163,8 @@ static int load_provider(struct mfb *b, struct yt_node *provider)
     if (mfb_long(b, provider, "memorySize", what, 128, 10240, &m->memory) < 0 ||
         mfb_long(b, provider, "timeout", what, 1, 900, &m->timeout) < 0)
         return -1;
-    if (m->runtime && !in_list(m->runtime, runtimes)) {
-        const char *guess = tx_suggest(m->runtime, runtimes);
-        char hint[FN_ERR_MSG_MAX];
-        if (guess)
-            snprintf(hint, sizeof(hint), "did you mean '%s'?", guess);
-        else
-            snprintf(hint, sizeof(hint), "use one of Lambda's runtimes, e.g. nodejs20.x, python3.12, provided.al2023");
-        return mfb_fail(b, yt_get(provider, "runtime"), hint, "unknown runtime '%s'", m->runtime);
-    }
+    if (m->runtime && check_runtime(b, m->runtime, yt_get(provider, "runtime"), "provider") < 0)
+        return -1;
     if (mfb_expect_map(b, yt_get(provider, "httpApi"), "provider.httpApi") < 0)
         return -1;
     const struct yt_node *cors = yt_get(yt_get(provider, "httpApi"), "cors");
@@ -566,6 +593,10 @@ static int load_function(struct mfb *b, const char *key, struct yt_node *def,
         return mfb_fail(b, def, NULL, "%s must be a map, not %s", what, yt_kind_name(def));
     if (mfb_check_keys(b, def, function_keys, what) < 0)
         return -1;
+    /* a description or name may be built with Fn::Sub / Fn::Join */
+    if ((yt_get(def, "description") && cfn_resolve(&b->cfn, yt_get(def, "description"), b->err) < 0) ||
+        (yt_get(def, "name") && cfn_resolve(&b->cfn, yt_get(def, "name"), b->err) < 0))
+        return -1;
     if (mfb_str(b, def, "handler", what, &fn->handler) < 0 ||
         mfb_str(b, def, "runtime", what, &fn->runtime) < 0 ||
         mfb_str(b, def, "name", what, &fn->name) < 0 ||
@@ -600,14 +631,8 @@ static int load_function(struct mfb *b, const char *key, struct yt_node *def,
                         "use x86_64 or arm64", "unknown architecture '%s'", fn->architecture);
     if (!fn->runtime && m->runtime)
         fn->runtime = xstrdup(m->runtime);
-    if (fn->runtime && !in_list(fn->runtime, runtimes)) {
-        const char *guess = tx_suggest(fn->runtime, runtimes);
-        char hint[FN_ERR_MSG_MAX];
-        snprintf(hint, sizeof(hint), guess ? "did you mean '%s'?" : "%s",
-                 guess ? guess : "use one of Lambda's runtimes, e.g. nodejs20.x, python3.12, provided.al2023");
-        return mfb_fail(b, yt_get(def, "runtime"), hint, "%s: unknown runtime '%s'", what,
-                        fn->runtime);
-    }
+    if (yt_get(def, "runtime") && check_runtime(b, fn->runtime, yt_get(def, "runtime"), what) < 0)
+        return -1;
     if (!fn->name)
         fn->name = xasprintf("%s-%s-%s", m->service, m->stage, key);
     if (strlen(fn->name) > 64)

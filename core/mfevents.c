@@ -502,6 +502,12 @@ static int load_s3(struct mfb *b, struct mf_function *fn, struct yt_node *v,
     const char *name = conf && mfb_text(yt_get(conf, "name")) ? yt_get(conf, "name")->str
                                                               : bucket_node->str;
     ev->u.s3.bucket = xstrdup(name);
+    if (!name[0]) {
+        mfb_fail(b, bucket_node,
+                 "its value comes from a variable fnctl cannot resolve locally (see the warnings); add a fallback",
+                 "s3 event bucket name is empty");
+        goto out;
+    }
     if (!mf_valid_bucket_name(name)) {
         mfb_fail(b, bucket_node,
                  "3 to 63 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
@@ -739,6 +745,15 @@ int mfb_events(struct mfb *b, struct mf_function *fn, struct yt_node *def)
                         yt_kind_name(events));
     for (size_t i = 0; i < events->n; i++) {
         struct yt_node *item = events->items[i];
+        /* "- alexaSkill": a type without settings (Serverless v1's form) */
+        if (item->kind == YT_SCALAR && yt_str(item) && in_list(item->str, all_events)) {
+            if (in_list(item->str, emulated_events))
+                return mfb_fail(b, item, "write '- httpApi: GET /hello' (an event type with its settings)",
+                                "function '%s': '%s' event has no settings", fn->key, item->str);
+            mfb_warn(b, item, "fnctl emulates httpApi, http, s3, sqs and schedule events; invoke the function with 'fnctl invoke' to try it",
+                     "function '%s': '%s' events are not emulated", fn->key, item->str);
+            continue;
+        }
         if (item->kind != YT_MAP || item->n != 1) {
             return mfb_fail(b, item, "each event is a map with one key, e.g. '- httpApi: GET /hello'",
                             "function '%s': event %zu must have exactly one type", fn->key, i + 1);

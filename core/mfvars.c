@@ -633,8 +633,16 @@ static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *in
         yt_free(*out);
         *out = NULL;
         any_remote |= miss.remote || in_list(source, mv_remote_sources);
-        if (!first.why[0])
+        /* every source tried is named: "option '--stage' was not given;
+         * 'provider.stage' is not set" */
+        if (!first.why[0]) {
             first = miss;
+        } else {
+            size_t used = strlen(first.why);
+            snprintf(first.why + used, sizeof(first.why) - used, "; %s", miss.why);
+            if (miss.hint[0])
+                snprintf(first.hint, sizeof(first.hint), "%s", miss.hint);
+        }
     }
     if (quote) {
         fn_err_set(ctx->err, "unclosed quote in variable '%s'", text);
