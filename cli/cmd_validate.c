@@ -71,14 +71,14 @@ static void print_model(FILE *out, const struct manifest *m, bool color)
         fprintf(out, "  %s%s%s  %s  %s  %ld MB  %ld s\n", b, fn->key, r,
                 fn->runtime ? fn->runtime : "(no runtime)",
                 fn->handler ? fn->handler : fn->image, fn->memory, fn->timeout);
-        fprintf(out, "    name         %s\n", fn->name);
+        fprintf(out, "    %-11s  %s\n", "name", fn->name);
         if (fn->reserved_concurrency >= 0)
-            fprintf(out, "    concurrency  %ld reserved, %ld provisioned\n",
+            fprintf(out, "    %-11s  %ld reserved, %ld provisioned\n", "concurrency",
                     fn->reserved_concurrency, fn->provisioned_concurrency);
         for (size_t e = 0; e < fn->env.n; e++)
-            fprintf(out, "    %s  %s\n", e ? "           " : "environment", fn->env.v[e]);
+            fprintf(out, "    %-11s  %s\n", e ? "" : "environment", fn->env.v[e]);
         for (size_t e = 0; e < fn->n_events; e++) {
-            fprintf(out, "    %s  ", e ? "      " : "events");
+            fprintf(out, "    %-11s  ", e ? "" : "events");
             print_event(out, &fn->events[e]);
         }
     }

@@ -840,39 +840,19 @@ static void plugins_warning(struct mfb *b)
     buf_release(&list);
 }
 
-int mf_load(const struct mf_opts *opts, struct manifest **out, struct fn_err *err)
+/* Builds the model from the parsed tree; m->path and m->dir are set. */
+static int load_tree(struct mfb *b, const struct mf_opts *opts)
 {
-    struct manifest *m = xcalloc(1, sizeof(*m));
-    struct mfb b = { .m = m, .err = err };
-    struct buf dir = BUF_INIT;
-    int rc = -1;
+    struct manifest *m = b->m;
 
-    *out = NULL;
-    fn_err_clear(err);
-    m->memory = MF_DEFAULT_MEMORY;
-    m->timeout = MF_DEFAULT_TIMEOUT;
-    m->package.individually = -1;
-    m->aws_endpoint = xstrdup(opts->aws_endpoint ? opts->aws_endpoint : MF_DEFAULT_AWS_ENDPOINT);
-    b.cfn.m = m;
-    b.cfn.warn = mfb_collect;
-    b.cfn.warn_arg = m;
-
-    if (find_manifest(opts, &m->path, err) < 0)
-        goto out;
-    fs_dirname(&dir, m->path);
-    m->dir = buf_detach(&dir, NULL);
-    if (yt_load_file(m->path, &b.root, err) < 0)
-        goto out;
-    if (b.root->kind != YT_MAP) {
-        mfb_fail(&b, b.root, "a serverless.yml is a map with service, provider and functions",
-                 "the manifest must be a map, not %s", yt_kind_name(b.root));
-        goto out;
-    }
-    const char *mode = mfb_text(yt_get(b.root, "configValidationMode"));
-    b.strict = mode && !strcmp(mode, "error");
-    plugins_warning(&b);
-    if (check_provider_name(&b, yt_get(b.root, "provider")) < 0)
-        goto out;
+    if (b->root->kind != YT_MAP)
+        return mfb_fail(b, b->root, "a serverless.yml is a map with service, provider and functions",
+                        "the manifest must be a map, not %s", yt_kind_name(b->root));
+    const char *mode = mfb_text(yt_get(b->root, "configValidationMode"));
+    b->strict = mode && !strcmp(mode, "error");
+    plugins_warning(b);
+    if (check_provider_name(b, yt_get(b->root, "provider")) < 0)
+        return -1;
 
     struct mv_opts vopts = {
         .service_dir = m->dir,
@@ -883,26 +863,85 @@ int mf_load(const struct mf_opts *opts, struct manifest **out, struct fn_err *er
         .warn_arg = m,
         .file_names = &m->file_names,
     };
-    if (mv_resolve(b.root, &vopts, &m->stage, &m->region, err) < 0)
-        goto out;
-    struct yt_node *provider = yt_get(b.root, "provider");
-    if (check_provider_name(&b, provider) < 0)
-        goto out;
+    if (mv_resolve(b->root, &vopts, &m->stage, &m->region, b->err) < 0)
+        return -1;
+    struct yt_node *provider = yt_get(b->root, "provider");
+    if (check_provider_name(b, provider) < 0)
+        return -1;
     m->provider_name = xstrdup("aws");
-    if (mfb_check_keys(&b, b.root, top_keys, "serverless.yml") < 0 || load_service(&b) < 0 ||
-        check_stage(&b) < 0 || load_provider(&b, provider) < 0)
-        goto out;
-    if (!m->runtime && yt_get(b.root, "functions"))
-        mfb_warn(&b, provider, "set provider.runtime, e.g. 'runtime: nodejs20.x'",
+    if (mfb_check_keys(b, b->root, top_keys, "serverless.yml") < 0 || load_service(b) < 0 ||
+        check_stage(b) < 0 || load_provider(b, provider) < 0)
+        return -1;
+    if (!m->runtime && yt_get(b->root, "functions"))
+        mfb_warn(b, provider, "set provider.runtime, e.g. 'runtime: nodejs20.x'",
                  "no runtime set: Serverless v3 would deploy nodejs16.x, which Lambda no longer accepts for new functions");
-    if (load_package(&b, yt_get(b.root, "package"), "package", &m->package) < 0 ||
-        load_resources(&b, yt_get(b.root, "resources")) < 0 ||
-        load_functions(&b, yt_get(b.root, "functions"), provider) < 0 ||
-        check_authorizer_functions(&b) < 0)
-        goto out;
-    rc = 0;
-out:
+    if (load_package(b, yt_get(b->root, "package"), "package", &m->package) < 0 ||
+        load_resources(b, yt_get(b->root, "resources")) < 0 ||
+        load_functions(b, yt_get(b->root, "functions"), provider) < 0 ||
+        check_authorizer_functions(b) < 0)
+        return -1;
+    return 0;
+}
+
+static struct manifest *manifest_new(const struct mf_opts *opts)
+{
+    struct manifest *m = xcalloc(1, sizeof(*m));
+    m->memory = MF_DEFAULT_MEMORY;
+    m->timeout = MF_DEFAULT_TIMEOUT;
+    m->package.individually = -1;
+    m->aws_endpoint = xstrdup(opts->aws_endpoint ? opts->aws_endpoint : MF_DEFAULT_AWS_ENDPOINT);
+    return m;
+}
+
+static int load_text(struct manifest *m, const char *text, size_t len,
+                     const struct mf_opts *opts, struct fn_err *err)
+{
+    struct mfb b = { .m = m, .err = err };
+    int rc = -1;
+
+    b.cfn.m = m;
+    b.cfn.warn = mfb_collect;
+    b.cfn.warn_arg = m;
+    if (yt_load(text, len, m->path, &b.root, err) == 0)
+        rc = load_tree(&b, opts);
     yt_free(b.root);
+    return rc;
+}
+
+int mf_load_text(const char *text, size_t len, const char *name, const struct mf_opts *opts,
+                 struct manifest **out, struct fn_err *err)
+{
+    struct manifest *m = manifest_new(opts);
+
+    *out = NULL;
+    fn_err_clear(err);
+    m->path = xstrdup(name);
+    m->dir = xstrdup(opts->dir ? opts->dir : ".");
+    if (load_text(m, text, len, opts, err) < 0) {
+        mf_free(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+int mf_load(const struct mf_opts *opts, struct manifest **out, struct fn_err *err)
+{
+    struct manifest *m = manifest_new(opts);
+    struct buf text = BUF_INIT, dir = BUF_INIT;
+    int rc = -1;
+
+    *out = NULL;
+    fn_err_clear(err);
+    if (find_manifest(opts, &m->path, err) < 0)
+        goto out;
+    fs_dirname(&dir, m->path);
+    m->dir = buf_detach(&dir, NULL);
+    if (fs_read_file(m->path, &text, 16u << 20, err) < 0)
+        goto out;
+    rc = load_text(m, buf_cstr(&text), text.len, opts, err);
+out:
+    buf_release(&text);
     if (rc == 0)
         *out = m;
     else

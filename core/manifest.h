@@ -222,6 +222,11 @@ struct mf_opts {
  * (free with mf_free); on failure *out is NULL and err says what and where. */
 int mf_load(const struct mf_opts *opts, struct manifest **out, struct fn_err *err);
 
+/* The same from text already in memory; `name` names it in messages and
+ * ${file()} paths start at opts->dir ("." when NULL). For tests and fuzzing. */
+int mf_load_text(const char *text, size_t len, const char *name, const struct mf_opts *opts,
+                 struct manifest **out, struct fn_err *err);
+
 void mf_free(struct manifest *m);
 
 /* The function with this key, or NULL. */

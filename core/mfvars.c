@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +129,8 @@ static bool is_variable(const char *inner, size_t len)
 static bool has_variable(const char *s, size_t len)
 {
     for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] == '\\' && i + 2 < len && s[i + 1] == '$' && s[i + 2] == '{')
+            return true; /* an escape to remove */
         if (s[i] != '$' || s[i + 1] != '{')
             continue;
         long end = var_end(s, len, i);
@@ -394,9 +397,9 @@ static struct yt_node *resolve_source(struct mv_ctx *ctx, const struct yt_node *
     }
     if (!strcmp(source, "strToBool")) {
         const char *p = params ? params : "";
-        if (!strcmp(p, "true") || !strcmp(p, "1"))
+        if (!strcasecmp(p, "true") || !strcmp(p, "1"))
             return str_node("true", 4, true, at);
-        if (!strcmp(p, "false") || !strcmp(p, "0"))
+        if (!strcasecmp(p, "false") || !strcmp(p, "0"))
             return str_node("false", 5, true, at);
         fn_err_set(ctx->err, "strToBool(%s): '%s' is not a boolean", p, p);
         fn_err_hint(ctx->err, "use 'true', 'false', '1' or '0'");
@@ -675,6 +678,12 @@ static int interpolate(struct mv_ctx *ctx, const struct yt_node *at, const char 
                        struct buf *out)
 {
     for (size_t i = 0; i < len; i++) {
+        /* "\${" is a literal "${" (the backslash is dropped) */
+        if (s[i] == '\\' && i + 2 < len && s[i + 1] == '$' && s[i + 2] == '{') {
+            buf_addstr(out, "${");
+            i += 2;
+            continue;
+        }
         if (!(s[i] == '$' && i + 1 < len && s[i + 1] == '{')) {
             buf_addch(out, s[i]);
             continue;
@@ -803,10 +812,10 @@ int mv_resolve(struct yt_node *root, const struct mv_opts *opts, char **stage, c
     int rc = -1;
 
     *stage = *region = NULL;
+    /* Serverless uses the process's start time in milliseconds */
     clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(ctx.instance_id, sizeof(ctx.instance_id), "%08lx%08lx",
-             (unsigned long)(ts.tv_sec ^ getpid()) & 0xffffffffUL,
-             (unsigned long)ts.tv_nsec & 0xffffffffUL);
+    snprintf(ctx.instance_id, sizeof(ctx.instance_id), "%lld",
+             (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
     fn_err_clear(err);
     if (!ctx_stage(&ctx) || !ctx_region(&ctx))
         goto out;

@@ -14,7 +14,7 @@
  * node's file:line:column. A variable that refers back to itself is an error
  * that names the chain, never a hang.
  *
- * `${...}` whose content is not `source:address` (CloudFormation's
+ * `\${...}` is the literal text `${...}`. `${...}` whose content is not `source:address` (CloudFormation's
  * `${AWS::Region}` or `${Queue.Arn}` in !Sub strings) is left as text. */
 #ifndef FN_MFVARS_H
 #define FN_MFVARS_H
