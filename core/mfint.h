@@ -52,7 +52,18 @@ struct mf_loc mfb_loc(const struct yt_node *node);
  * null, maps and lists. */
 const char *mfb_text(const struct yt_node *node);
 
-/* manifest.c: buckets and queues that events imply. */
+/* mffunc.c */
+int mfb_functions(struct mfb *b, struct yt_node *functions, struct yt_node *provider);
+/* Lambda authorizers must name functions of this service. */
+int mfb_check_authorizers(struct mfb *b);
+/* A current runtime is fine, a retired one a warning, others an error. */
+int mfb_check_runtime(struct mfb *b, const char *runtime, const struct yt_node *at,
+                      const char *what);
+int mfb_package(struct mfb *b, struct yt_node *pkg, const char *what, struct mf_package *out);
+void mfb_package_release(struct mf_package *p);
+
+/* mfres.c: queues and buckets, declared or implied by events. */
+int mfb_resources(struct mfb *b, struct yt_node *resources);
 struct mf_bucket *mf_add_bucket(struct manifest *m, const char *logical_id, const char *name,
                                 const struct yt_node *at);
 void mf_add_event_queue(struct manifest *m, const char *name);
