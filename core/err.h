@@ -53,7 +53,7 @@ void fn_err_format(const struct fn_err *err, char *out, size_t size);
 
 /* Prints the error as the CLI shows it:
  *     fnctl: serverless.yml:14:7: unknown event type 'htttp'
- *     hint: did you mean 'http'? */
+ *       hint: did you mean 'http'? */
 void fn_err_print(const struct fn_err *err, FILE *out, bool color);
 
 #endif

@@ -101,8 +101,12 @@ out:
 
 int fs_mkdir_p(const char *path, mode_t mode, struct fn_err *err)
 {
-    char *copy = xstrdup(path);
+    char *copy;
     int rc = -1;
+
+    if (!path[0])
+        return fn_err_set(err, "cannot create a directory with an empty name");
+    copy = xstrdup(path);
 
     for (char *p = copy + 1; ; p++) {
         if (*p != '/' && *p != '\0')

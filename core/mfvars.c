@@ -20,6 +20,8 @@
 #define MV_DONE 0x2u
 
 #define MV_MAX_DEPTH 64
+/* Variables that copy maps into maps into maps grow exponentially: stop. */
+#define MV_MAX_COPIED 1000000
 
 static const char *const mv_sources[] = {
     "self", "env", "opt", "sls", "file", "aws", "param", "strToBool",
@@ -48,6 +50,7 @@ struct mv_ctx {
     size_t n_files;
     struct frame stack[MV_MAX_DEPTH];
     size_t depth;
+    size_t copied; /* nodes copied by ${self:...} and friends, against MV_MAX_COPIED */
 };
 
 /* Why a source gave no value: the reason, and whether it is a source that a
@@ -241,6 +244,12 @@ static struct yt_node *walk(struct mv_ctx *ctx, struct yt_node *base, const char
         return NULL;
     if (yt_is_null(cur)) {
         snprintf(miss->why, sizeof(miss->why), "'%s' is null in %s", address, where);
+        return NULL;
+    }
+    ctx->copied += yt_count(cur);
+    if (ctx->copied > MV_MAX_COPIED) {
+        fn_err_set(ctx->err, "variables expand to more than %d values", MV_MAX_COPIED);
+        fn_err_hint(ctx->err, "a value copied into itself many times over? simplify the ${self:...} references");
         return NULL;
     }
     return yt_clone(cur);

@@ -1,7 +1,7 @@
 /* term: whether and how to colour terminal output.
  *
- * Colour only on a terminal, never when NO_COLOR is set (any value, see
- * no-color.org) or TERM is "dumb". */
+ * Colour only on a terminal, never when NO_COLOR is set to a non-empty value
+ * (no-color.org) or TERM is "dumb". */
 #ifndef FN_TERM_H
 #define FN_TERM_H
 

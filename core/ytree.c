@@ -26,6 +26,10 @@ struct builder {
     size_t n_anchors, cap_anchors;
     size_t nodes; /* nodes created so far, aliases' copies included */
     struct fn_err *err;
+    /* merge sources (`<<: ...`) taken out of their maps: anchors may still
+     * point into them, so they live until the whole document is built */
+    struct yt_node **merged;
+    size_t n_merged;
 };
 
 static struct yt_node *node_new(enum yt_kind kind, const char *file, int line, int col)
@@ -146,11 +150,11 @@ void yt_replace(struct yt_node *node, struct yt_node *other, bool keep_loc)
     free(other);
 }
 
-static size_t count_nodes(const struct yt_node *node)
+size_t yt_count(const struct yt_node *node)
 {
     size_t total = 1, count = node->kind == YT_MAP ? node->n * 2 : node->n;
     for (size_t i = 0; i < count; i++)
-        total += count_nodes(node->items[i]);
+        total += yt_count(node->items[i]);
     return total;
 }
 
@@ -296,8 +300,9 @@ static int apply_merges(struct builder *b, struct yt_node *map)
             }
         }
     }
+    b->merged = xreallocarray(b->merged, b->n_merged + n_sources, sizeof(*b->merged));
     for (size_t s = 0; s < n_sources; s++)
-        yt_free(sources[s]);
+        b->merged[b->n_merged++] = sources[s];
     free(sources);
     return 0;
 }
@@ -391,7 +396,7 @@ static int build_node(struct builder *b, yaml_event_t *ev, int depth, struct yt_
             fn_err_hint(b->err, "define the anchor with '&name' before using '*name'");
             return -1;
         }
-        if (count_node(b, mark, count_nodes(target)) < 0)
+        if (count_node(b, mark, yt_count(target)) < 0)
             return -1;
         node = yt_clone(target);
         break;
@@ -460,6 +465,9 @@ out:
     for (size_t i = 0; i < b.n_anchors; i++)
         free(b.anchors[i].name);
     free(b.anchors);
+    for (size_t i = 0; i < b.n_merged; i++)
+        yt_free(b.merged[i]);
+    free(b.merged);
     yaml_parser_delete(&b.parser);
     if (rc == 0) {
         /* A document that is only "null" or "~" counts as empty. */
@@ -557,6 +565,11 @@ bool yt_long(const struct yt_node *node, long *out)
     }
     if (!*s || isspace((unsigned char)*s))
         return false;
+    /* digits only after a prefix: strtol would take a sign or a second "0x" */
+    if (base == 16 && s[strspn(s, "0123456789abcdefABCDEF")])
+        return false;
+    if (base == 8 && s[strspn(s, "01234567")])
+        return false;
     errno = 0;
     long v = strtol(s, &end, base);
     if (errno || *end)
@@ -577,16 +590,17 @@ bool yt_double(const struct yt_node *node, double *out)
         return false;
     const char *s = node->str;
     /* YAML 1.2 floats: digits, optional fraction and exponent; .inf/.nan. */
-    if (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, "+.inf")) {
-        *out = INFINITY;
-        return true;
+    {
+        const char *u = s + (s[0] == '+' || s[0] == '-');
+        if (!strcmp(u, ".inf") || !strcmp(u, ".Inf") || !strcmp(u, ".INF")) {
+            *out = s[0] == '-' ? -INFINITY : INFINITY;
+            return true;
+        }
+        if (u == s && (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))) {
+            *out = NAN;
+            return true;
+        }
     }
-    if (!strcmp(s, "-.inf") || !strcmp(s, "-.Inf")) {
-        *out = -INFINITY;
-        return true;
-    }
-    if (!strcmp(s, ".nan") || !strcmp(s, ".NaN"))
-        return *out = NAN, true;
     const char *p = s;
     if (*p == '-' || *p == '+')
         p++;

@@ -55,6 +55,9 @@ int yt_load_file(const char *path, struct yt_node **root, struct fn_err *err);
 
 void yt_free(struct yt_node *node);
 
+/* The number of nodes in the tree at node (node included). */
+size_t yt_count(const struct yt_node *node);
+
 /* A deep copy (file names still borrowed). */
 struct yt_node *yt_clone(const struct yt_node *node);
 
