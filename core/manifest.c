@@ -108,7 +108,7 @@ static int load_service(struct mfb *b)
     struct yt_node *service = yt_get(root, "service");
 
     if (!service || yt_is_null(service))
-        return mfb_fail(b, NULL, "add 'service: my-service' at the top of the file",
+        return mfb_fail(b, b->root, "add 'service: my-service' at the top of the file",
                         "missing 'service'");
     if (service->kind == YT_MAP && mfb_text(yt_get(service, "name"))) {
         mfb_warn(b, service, "write 'service: name' (Serverless v3 refuses the object form)",
@@ -144,7 +144,7 @@ static int check_provider_name(struct mfb *b, struct yt_node *provider)
 {
     struct yt_node *name;
     if (!provider || yt_is_null(provider))
-        return mfb_fail(b, NULL, "add 'provider:' with 'name: aws' and a runtime",
+        return mfb_fail(b, b->root, "add 'provider:' with 'name: aws' and a runtime",
                         "missing 'provider'");
     if (provider->kind != YT_MAP)
         return mfb_fail(b, provider, "write 'provider:' then 'name: aws'",
@@ -192,6 +192,7 @@ static int load_tree(struct mfb *b, const struct mf_opts *opts)
                         "the manifest must be a map, not %s", yt_kind_name(b->root));
     const char *mode = mfb_text(yt_get(b->root, "configValidationMode"));
     b->strict = mode && !strcmp(mode, "error");
+    b->validation_off = mode && !strcmp(mode, "off");
     plugins_warning(b);
     if (check_provider_name(b, yt_get(b->root, "provider")) < 0)
         return -1;

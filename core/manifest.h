@@ -60,7 +60,7 @@ struct mf_authref {
 enum mf_event_kind { MF_EV_HTTPAPI, MF_EV_HTTP, MF_EV_S3, MF_EV_SQS, MF_EV_SCHEDULE };
 
 struct mf_ev_httpapi {
-    char *method; /* "GET", ..., or "*" for any */
+    char *method; /* "GET", ..., or "ANY" (written '*' or ANY) */
     char *path;   /* "/orders/{id}"; NULL for the catch-all route ('*', $default) */
     struct mf_authref *authorizer; /* NULL: none */
     char payload[4]; /* "2.0" (default) or "1.0" */

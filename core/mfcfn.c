@@ -228,10 +228,14 @@ static int get_att(const struct cfn_ctx *ctx, const struct yt_node *at, const ch
         buf_addf(out, "arn:aws:%s:%s:%s:%s", svc, m->region, MF_ACCOUNT_ID, pname ? pname : name);
     else
         buf_addf(out, "%s.%s", name, attr);
-    warn_at(ctx, at, "fnctl emulates SQS queues and S3 buckets; set the value with ${env:...} to point elsewhere",
-            "Fn::GetAtt %s.%s: %s is not emulated; using '%s'", name, attr,
-            res ? (type ? type : "this resource type") : "the resource is not declared under resources.Resources",
-            buf_cstr(out));
+    if (res)
+        warn_at(ctx, at, "fnctl emulates SQS queues and S3 buckets; set the value with ${env:...} to point elsewhere",
+                "Fn::GetAtt %s.%s: %s is not emulated; using '%s'", name, attr,
+                type ? type : "this resource type", buf_cstr(out));
+    else
+        warn_at(ctx, at, "resources created by Serverless itself (API Gateway, the deployment bucket, ...) do not exist locally",
+                "Fn::GetAtt %s.%s: '%s' is not declared under resources.Resources; using '%s'",
+                name, attr, name, buf_cstr(out));
     free(svc);
     return 0;
 }

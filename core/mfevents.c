@@ -404,7 +404,7 @@ static int load_http(struct mfb *b, struct mf_function *fn, struct yt_node *v)
         "async", "authorizer", "connectionId", "connectionType", "cors", "integration", "method",
         "operationId", "path", "private", "request", "response", NULL,
     };
-    const char *hint = "write 'GET orders/{id}' or a map with method and path";
+    const char *hint = "write 'GET /orders/{id}' or a map with method and path";
     char *method = NULL, *raw_path = NULL, *integration = NULL;
     int rc = -1;
 
@@ -491,6 +491,8 @@ static int load_s3(struct mfb *b, struct mf_function *fn, struct yt_node *v,
         if (cfn_resolve(&b->cfn, bucket_node, b->err) < 0)
             goto out;
     }
+    if (v->kind != YT_MAP && cfn_resolve(&b->cfn, bucket_node, b->err) < 0)
+        goto out;
     if (bucket_node->kind != YT_SCALAR || yt_is_null(bucket_node)) {
         mfb_fail(b, bucket_node, "write 's3: my-bucket' or a map with bucket and event",
                  "s3 event bucket must be a string, not %s", yt_kind_name(bucket_node));

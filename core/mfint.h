@@ -14,6 +14,7 @@ struct mfb {
     struct yt_node *root;
     struct fn_err *err;
     bool strict;      /* configValidationMode: error */
+    bool validation_off; /* configValidationMode: off: unknown keys are not reported */
     bool has_plugins; /* plugins may add events and keys */
     struct cfn_ctx cfn;
 };

@@ -169,6 +169,8 @@ static int load_redrive(struct mfb *b, struct mf_queue *q, struct yt_node *res)
                      "RedrivePolicy of '%s' is not a JSON object", q->logical_id);
             goto out;
         }
+        /* problems inside the string are reported at the string */
+        yt_relocate(parsed, policy->file, policy->line, policy->col);
         policy = parsed;
     }
     if (policy->kind != YT_MAP) {

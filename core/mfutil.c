@@ -61,7 +61,7 @@ int mfb_fail(struct mfb *b, const struct yt_node *node, const char *hint, const 
 int mfb_check_keys(struct mfb *b, const struct yt_node *map, const char *const *known,
                    const char *what)
 {
-    if (!map || map->kind != YT_MAP)
+    if (!map || map->kind != YT_MAP || b->validation_off)
         return 0;
     for (size_t i = 0; i < map->n; i++) {
         const struct yt_node *k = map->items[2 * i];
@@ -129,7 +129,7 @@ int mfb_long(struct mfb *b, const struct yt_node *map, const char *key, const ch
                         v->kind == YT_SCALAR ? v->str : "", v->kind == YT_SCALAR ? "'" : "");
     if (n < min || n > max) {
         char hint[128];
-        snprintf(hint, sizeof(hint), "Lambda accepts %ld to %ld", min, max);
+        snprintf(hint, sizeof(hint), "allowed: %ld to %ld", min, max);
         return mfb_fail(b, v, hint, "%s: '%s' is %ld, out of range", what, key, n);
     }
     *out = n;

@@ -405,7 +405,13 @@ static struct yt_node *resolve_source(struct mv_ctx *ctx, const struct yt_node *
         return NULL;
     }
     if (!strcmp(source, "strToBool")) {
-        const char *p = params ? params : "";
+        char p[16] = "";
+        const char *raw = params ? params : "";
+        size_t rlen = strlen(raw);
+        if (rlen >= 2 && (raw[0] == '\'' || raw[0] == '"') && raw[rlen - 1] == raw[0])
+            snprintf(p, sizeof(p), "%.*s", (int)(rlen - 2), raw + 1);
+        else
+            snprintf(p, sizeof(p), "%s", raw);
         if (!strcasecmp(p, "true") || !strcmp(p, "1"))
             return str_node("true", 4, true, at);
         if (!strcasecmp(p, "false") || !strcmp(p, "0"))
@@ -565,7 +571,7 @@ static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *in
 {
     struct buf expanded = BUF_INIT;
     struct miss first = { .why = "" };
-    bool any_remote = false, has_fallback = false;
+    bool last_remote = false;
     int rc = -1;
     char *source = NULL, *params = NULL, *address = NULL;
 
@@ -594,7 +600,7 @@ static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *in
             parens++;
         if (c == ')')
             parens--;
-        if (c != ',' || parens > 0)
+        if (c != ',' || (parens > 0 && i < n))
             continue;
 
         const char *part = s + start;
@@ -602,7 +608,7 @@ static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *in
         struct miss miss = { .why = "" };
         start = i + 1;
         trim(&part, &plen);
-        has_fallback = part_no++ > 0;
+        part_no++;
         if (plen == 0) {
             fn_err_set(ctx->err, "empty part in variable '%s'", text);
             fn_err_hint(ctx->err, "write fallbacks as ${env:NAME, 'default'}");
@@ -610,6 +616,14 @@ static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *in
             goto out;
         }
         if (literal(part, plen, at, out)) { /* an explicit null stays null */
+            if (i < n) { /* as Serverless: nothing can follow a literal */
+                yt_free(*out);
+                *out = NULL;
+                fn_err_set(ctx->err, "a literal fallback must come last in '%s'", text);
+                fn_err_hint(ctx->err, "move %.*s to the end", (int)plen, part);
+                fail_node(ctx, at);
+                goto out;
+            }
             rc = 0;
             goto out;
         }
@@ -644,7 +658,7 @@ static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *in
         }
         yt_free(*out);
         *out = NULL;
-        any_remote |= miss.remote || in_list(source, mv_remote_sources);
+        last_remote = miss.remote || in_list(source, mv_remote_sources);
         /* every source tried is named: "option '--stage' was not given;
          * 'provider.stage' is not set" */
         if (!first.why[0]) {
@@ -661,7 +675,9 @@ static int eval_var(struct mv_ctx *ctx, const struct yt_node *at, const char *in
         fail_node(ctx, at);
         goto out;
     }
-    if (any_remote && !has_fallback) {
+    /* the chain ends on a source only an AWS account can answer (as in
+     * ${env:X, ssm:/p}): locally that is "", with a warning */
+    if (last_remote) {
         char msg[600];
         snprintf(msg, sizeof(msg), "cannot resolve '%s' locally: %s; using an empty string", text,
                  first.why);
@@ -687,10 +703,26 @@ static int interpolate(struct mv_ctx *ctx, const struct yt_node *at, const char 
                        struct buf *out)
 {
     for (size_t i = 0; i < len; i++) {
-        /* "\${" is a literal "${" (the backslash is dropped) */
-        if (s[i] == '\\' && i + 2 < len && s[i + 1] == '$' && s[i + 2] == '{') {
-            buf_addstr(out, "${");
-            i += 2;
+        /* Backslashes before "${" are halved; an odd run escapes it: "\${x}"
+         * is the text "${x}", and "\\${x}" a backslash and x's value. */
+        if (s[i] == '\\') {
+            size_t j = i;
+            while (j < len && s[j] == '\\')
+                j++;
+            if (j + 1 < len && s[j] == '$' && s[j + 1] == '{') {
+                size_t run = j - i;
+                for (size_t k = 0; k < run / 2; k++)
+                    buf_addch(out, '\\');
+                if (run % 2) {
+                    buf_addstr(out, "${");
+                    i = j + 1;
+                } else {
+                    i = j - 1;
+                }
+                continue;
+            }
+            buf_add(out, s + i, j - i);
+            i = j - 1;
             continue;
         }
         if (!(s[i] == '$' && i + 1 < len && s[i + 1] == '{')) {

@@ -113,6 +113,16 @@ void yt_free(struct yt_node *node)
     free(node);
 }
 
+void yt_relocate(struct yt_node *node, const char *file, int line, int col)
+{
+    size_t count = node->kind == YT_MAP ? node->n * 2 : node->n;
+    node->file = file;
+    node->line = line;
+    node->col = col;
+    for (size_t i = 0; i < count; i++)
+        yt_relocate(node->items[i], file, line, col);
+}
+
 struct yt_node *yt_clone(const struct yt_node *node)
 {
     struct yt_node *c = node_new(node->kind, node->file, node->line, node->col);

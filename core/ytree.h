@@ -58,6 +58,10 @@ void yt_free(struct yt_node *node);
 /* The number of nodes in the tree at node (node included). */
 size_t yt_count(const struct yt_node *node);
 
+/* Gives node and everything below it one location (for a tree parsed from
+ * a string inside the document, e.g. a JSON policy). */
+void yt_relocate(struct yt_node *node, const char *file, int line, int col);
+
 /* A deep copy (file names still borrowed). */
 struct yt_node *yt_clone(const struct yt_node *node);
 
