@@ -160,4 +160,27 @@ static inline void mt_check_error_rows(const char *dir, const char *path,
     }
 }
 
+/* Declares a test suite whose tests each get a fresh temporary directory
+ * `dir` (removed after the test) and the path of dir/serverless.yml, plus
+ * load_ok(text) and CHECK_ERRORS(rows) working in it. */
+#define MT_SUITE(suite)                                                                            \
+    static char *dir;                                                                              \
+    static char *manifest_path;                                                                    \
+    static void mt_setup(void)                                                                     \
+    {                                                                                              \
+        dir = mt_tmpdir();                                                                         \
+        manifest_path = mt_path(dir, "serverless.yml");                                            \
+    }                                                                                              \
+    static void mt_teardown(void)                                                                  \
+    {                                                                                              \
+        mt_rmrf(dir);                                                                              \
+        free(dir);                                                                                 \
+        free(manifest_path);                                                                       \
+    }                                                                                              \
+    TestSuite(suite, .init = mt_setup, .fini = mt_teardown)
+
+#define load_ok(text) mt_load_ok(dir, text)
+#define CHECK_ERRORS(rows)                                                                         \
+    mt_check_error_rows(dir, manifest_path, rows, sizeof(rows) / sizeof(rows[0]))
+
 #endif

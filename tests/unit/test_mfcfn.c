@@ -13,23 +13,7 @@
 #include "mfcfn.h"
 #include "ytree.h"
 
-static char *dir;
-static char *manifest_path;
-
-static void setup(void)
-{
-    dir = mt_tmpdir();
-    manifest_path = mt_path(dir, "serverless.yml");
-}
-
-static void teardown(void)
-{
-    mt_rmrf(dir);
-    free(dir);
-    free(manifest_path);
-}
-
-TestSuite(mfcfn, .init = setup, .fini = teardown);
+MT_SUITE(mfcfn);
 
 #define X_LINE 10
 #define X_COL 10

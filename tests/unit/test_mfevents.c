@@ -9,27 +9,8 @@
 #include "json.h"
 #include "mf_testutil.h"
 
-static char *dir;
-static char *manifest_path;
+MT_SUITE(mfevents);
 
-static void setup(void)
-{
-    dir = mt_tmpdir();
-    manifest_path = mt_path(dir, "serverless.yml");
-}
-
-static void teardown(void)
-{
-    mt_rmrf(dir);
-    free(dir);
-    free(manifest_path);
-}
-
-TestSuite(mfevents, .init = setup, .fini = teardown);
-
-#define load_ok(text) mt_load_ok(dir, text)
-#define CHECK_ERRORS(rows)                                                                         \
-    mt_check_error_rows(dir, manifest_path, rows, sizeof(rows) / sizeof(rows[0]))
 
 /* --- httpApi --- */
 
