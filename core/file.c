@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,22 @@ int fs_mkdir_p(const char *path, mode_t mode, struct fn_err *err)
 out:
     free(copy);
     return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int fs_rmtree(const char *path, struct fn_err *err)
+{
+    if (!fs_exists(path) && errno == ENOENT)
+        return 0;
+    if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        return fn_err_errno(err, errno, "cannot remove '%s'", path);
+    return 0;
 }
 
 bool fs_exists(const char *path)

@@ -23,6 +23,10 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 /* Creates path and its missing parents (like mkdir -p). */
 int fs_mkdir_p(const char *path, mode_t mode, struct fn_err *err);
 
+/* Removes path and everything below it (symlinks are not followed).
+ * A missing path is not an error. */
+int fs_rmtree(const char *path, struct fn_err *err);
+
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);
 bool fs_is_file(const char *path);

@@ -255,7 +255,7 @@ static int load_function(struct mfb *b, const char *key, struct yt_node *def,
                         "use x86_64 or arm64", "unknown architecture '%s'", fn->architecture);
     if (!fn->runtime && m->runtime)
         fn->runtime = xstrdup(m->runtime);
-    if (yt_get(def, "runtime") && mfb_check_runtime(b, fn->runtime, yt_get(def, "runtime"), what) < 0)
+    if (fn->runtime && yt_get(def, "runtime") && mfb_check_runtime(b, fn->runtime, yt_get(def, "runtime"), what) < 0)
         return -1;
     if (!fn->name)
         fn->name = xasprintf("%s-%s-%s", m->service, m->stage, key);
