@@ -90,6 +90,8 @@ extern const struct fn_opt fn_manifest_opts[];
 
 extern const struct fn_cmd fn_cmd_help;
 extern const struct fn_cmd fn_cmd_validate;
+extern const struct fn_cmd fn_cmd_invoke;
+extern const struct fn_cmd fn_cmd_start;
 
 /* help.c */
 void fn_help_overview(FILE *out);

@@ -10,6 +10,8 @@
 #include "banned.h"
 
 const struct fn_cmd *const fn_commands[] = {
+    &fn_cmd_start,
+    &fn_cmd_invoke,
     &fn_cmd_validate,
     &fn_cmd_help,
     NULL,

@@ -1,0 +1,104 @@
+/* fnctl start: the emulator in the foreground. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "emu.h"
+#include "term.h"
+#include "text.h"
+#include "banned.h"
+
+static const struct fn_opt start_opts[] = {
+    { "aws-port", 0, FN_OPT_STRING, "N", "the aws endpoint's port (default 4566)",
+      FN_COMPLETE_NONE },
+    { "host", 0, FN_OPT_STRING, "ADDR", "the address to listen on (default 127.0.0.1)",
+      FN_COMPLETE_NONE },
+    { "log-format", 0, FN_OPT_STRING, "FORMAT", "the functions' log: text or json",
+      FN_COMPLETE_NONE },
+    FN_OPT_END,
+};
+
+static int parse_port(struct fn_ctx *ctx, const char *name, long dflt, long *out)
+{
+    const char *v = fn_opt_value(ctx, name);
+    struct fn_err err = FN_ERR_INIT;
+    if (!v) {
+        *out = dflt;
+        return 0;
+    }
+    if (!tx_parse_long(v, 0, 65535, out)) {
+        fn_err_set(&err, "--%s '%s' is not a port number", name, v);
+        fn_err_hint(&err, "use 0 to 65535 (0: any free port)");
+        fn_cli_error(ctx, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static void banner(const struct emu *e, bool color)
+{
+    const char *b = term_sgr(color, TERM_BOLD), *r = term_sgr(color, TERM_RESET);
+    const struct manifest *m = e->manifest;
+    fprintf(stderr, "%sfnctl%s %s: service '%s', stage '%s', region '%s'\n", b, r, FNCTL_VERSION,
+            m->service, m->stage, m->region);
+    fprintf(stderr, "  aws endpoint  %s  (Lambda Invoke API)\n", e->aws_endpoint);
+    for (size_t i = 0; i < m->n_functions; i++)
+        fprintf(stderr, "  function      %-20s %s  %s\n", m->functions[i].key,
+                m->functions[i].runtime ? m->functions[i].runtime : "-",
+                m->functions[i].handler ? m->functions[i].handler : "");
+    fprintf(stderr, "  try: aws lambda invoke --endpoint-url %s --function-name %s out.json\n",
+            e->aws_endpoint, m->n_functions ? m->functions[0].name : "NAME");
+    fprintf(stderr, "press Ctrl-C to stop\n");
+}
+
+static int start_run(struct fn_ctx *ctx)
+{
+    const char *format = fn_opt_value(ctx, "log-format");
+    struct fn_err err = FN_ERR_INIT;
+    struct emu *e = NULL;
+    long aws_port;
+    int rc;
+
+    if (parse_port(ctx, "aws-port", 4566, &aws_port) < 0)
+        return FN_EXIT_USAGE;
+    if (format && strcmp(format, "text") && strcmp(format, "json")) {
+        fn_err_set(&err, "unknown log format '%s'", format);
+        fn_err_hint(&err, "use --log-format text or --log-format json");
+        fn_cli_error(ctx, &err);
+        return FN_EXIT_USAGE;
+    }
+    struct emu_opts opts = {
+        .host = fn_opt_value(ctx, "host"),
+        .aws_port = (int)aws_port,
+        .log_out = stderr,
+        .color = ctx->log.color,
+        .log_format = format && !strcmp(format, "json") ? EMU_LOG_JSON : EMU_LOG_TEXT,
+    };
+    for (size_t i = 0; i < ctx->manifest->n_warnings; i++)
+        fn_log_warn_err(&ctx->log, &ctx->manifest->warnings[i]);
+    if (emu_new(&opts, ctx->manifest, &e, &err) < 0 || emu_listen(e, &err) < 0) {
+        fn_cli_error(ctx, &err);
+        emu_free(e);
+        return FN_EXIT_FAILED;
+    }
+    banner(e, ctx->log.color);
+    rc = emu_run(e);
+    emu_free(e);
+    return rc;
+}
+
+const struct fn_cmd fn_cmd_start = {
+    .name = "start",
+    .summary = "run the local emulator in the foreground",
+    .usage = NULL,
+    .description =
+        "Serves the Lambda Invoke API on the aws port (default 127.0.0.1:4566) for the\n"
+        "functions of serverless.yml, each in worker processes that talk to fnctl through\n"
+        "the Lambda Runtime API. Ctrl-C (or SIGTERM) stops it and every worker.",
+    .options = start_opts,
+    .flags = FN_CMD_NEEDS_MANIFEST,
+    .min_args = 0,
+    .max_args = 0,
+    .run = start_run,
+};

@@ -1,0 +1,161 @@
+#include "emu.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/http.h>
+
+#include "lambda_api.h"
+#include "pool.h"
+#include "runtimes.h"
+#include "worker.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define EMU_TICK_SECONDS 1
+
+uint64_t emu_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+int64_t emu_epoch_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct emu *e = arg;
+    (void)what;
+    if (sig == SIGCHLD) {
+        wk_reap(e);
+        return;
+    }
+    fn_log_info(&e->log, "fnctl: %s: stopping", sig == SIGINT ? "interrupted" : "terminated");
+    emu_stop(e, 0);
+}
+
+/* Housekeeping, once a second: stop workers idle too long. */
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct emu *e = arg;
+    uint64_t now = emu_now_us();
+    (void)fd;
+    (void)what;
+    for (size_t i = 0; i < e->n_pools; i++)
+        pool_tick(e->pools[i], now);
+}
+
+int emu_new(const struct emu_opts *opts, const struct manifest *m, struct emu **out,
+            struct fn_err *err)
+{
+    struct emu *e = xcalloc(1, sizeof(*e));
+    struct timeval tick = { EMU_TICK_SECONDS, 0 };
+
+    *out = NULL;
+    e->opts = *opts;
+    if (!e->opts.host)
+        e->opts.host = "127.0.0.1";
+    if (e->opts.max_concurrency <= 0)
+        e->opts.max_concurrency = 10;
+    if (e->opts.idle_seconds <= 0)
+        e->opts.idle_seconds = 300;
+    e->manifest = m;
+    fn_log_init(&e->log, stderr, FN_LOG_INFO);
+    e->base = event_base_new();
+    if (!e->base) {
+        fn_err_set(err, "cannot create the event loop");
+        goto fail;
+    }
+    if (rtm_extract(&e->runtime_dir, err) < 0)
+        goto fail;
+    /* a worker that dies must not kill fnctl with SIGPIPE */
+    signal(SIGPIPE, SIG_IGN);
+    e->sig_int = evsignal_new(e->base, SIGINT, on_signal, e);
+    e->sig_term = evsignal_new(e->base, SIGTERM, on_signal, e);
+    e->sig_chld = evsignal_new(e->base, SIGCHLD, on_signal, e);
+    e->tick = event_new(e->base, -1, EV_PERSIST, on_tick, e);
+    evsignal_add(e->sig_int, NULL);
+    evsignal_add(e->sig_term, NULL);
+    evsignal_add(e->sig_chld, NULL);
+    evtimer_add(e->tick, &tick);
+    e->pools = xcalloc(m->n_functions ? m->n_functions : 1, sizeof(*e->pools));
+    for (size_t i = 0; i < m->n_functions; i++)
+        e->pools[e->n_pools++] = pool_new(e, &m->functions[i]);
+    *out = e;
+    return 0;
+fail:
+    emu_free(e);
+    return -1;
+}
+
+int emu_listen(struct emu *e, struct fn_err *err)
+{
+    if (e->opts.aws_port < 0)
+        return 0;
+    if (lapi_listen(e, err) < 0)
+        return -1;
+    for (size_t i = 0; i < e->n_pools; i++)
+        if (pool_start_provisioned(e->pools[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+int emu_run(struct emu *e)
+{
+    event_base_dispatch(e->base);
+    return e->exit_code;
+}
+
+void emu_stop(struct emu *e, int exit_code)
+{
+    if (e->stopping)
+        return;
+    e->stopping = true;
+    e->exit_code = exit_code;
+    event_base_loopbreak(e->base);
+}
+
+struct pool *emu_pool(struct emu *e, const char *name)
+{
+    for (size_t i = 0; i < e->n_pools; i++) {
+        const struct mf_function *fn = pool_function(e->pools[i]);
+        if (!strcmp(fn->key, name) || !strcmp(fn->name, name))
+            return e->pools[i];
+    }
+    return NULL;
+}
+
+void emu_free(struct emu *e)
+{
+    if (!e)
+        return;
+    e->stopping = true;
+    wk_kill_all(e);
+    for (size_t i = 0; i < e->n_pools; i++)
+        pool_free(e->pools[i]);
+    free(e->pools);
+    wk_free_all(e);
+    if (e->aws_http)
+        evhttp_free(e->aws_http);
+    if (e->sig_int)
+        event_free(e->sig_int);
+    if (e->sig_term)
+        event_free(e->sig_term);
+    if (e->sig_chld)
+        event_free(e->sig_chld);
+    if (e->tick)
+        event_free(e->tick);
+    if (e->base)
+        event_base_free(e->base);
+    free(e->runtime_dir);
+    free(e);
+}

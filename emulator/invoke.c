@@ -1,0 +1,90 @@
+#include "invoke.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <jansson.h>
+
+#include "json.h"
+#include "xalloc.h"
+#include "banned.h"
+
+void inv_uuid(char out[37])
+{
+    unsigned char r[16];
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+        /* getrandom on Linux does not fail for 16 bytes once booted */
+        for (size_t i = 0; i < sizeof(r); i++)
+            r[i] = (unsigned char)rand();
+    }
+    r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* version 4 */
+    r[8] = (unsigned char)((r[8] & 0x3f) | 0x80); /* variant 10 */
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
+             r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+             r[15]);
+}
+
+struct invocation *inv_new(enum inv_type type)
+{
+    struct invocation *inv = xcalloc(1, sizeof(*inv));
+    inv_uuid(inv->request_id);
+    inv->type = type;
+    inv->event = evbuffer_new();
+    inv->response = evbuffer_new();
+    inv->init_ms = -1;
+    if (!inv->event || !inv->response)
+        FN_BUG("evbuffer_new failed");
+    return inv;
+}
+
+void inv_free(struct invocation *inv)
+{
+    if (!inv)
+        return;
+    evbuffer_free(inv->event);
+    evbuffer_free(inv->response);
+    free(inv->client_context);
+    buf_release(&inv->tail);
+    free(inv);
+}
+
+void inv_fail(struct invocation *inv, const char *type, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+
+    json_t *err = json_object();
+    if (type)
+        json_object_set_new(err, "errorType", json_string(type));
+    json_object_set_new(err, "errorMessage", json_string(message));
+    struct buf body = BUF_INIT;
+    fj_dump(err, &body);
+    json_decref(err);
+    evbuffer_drain(inv->response, evbuffer_get_length(inv->response));
+    evbuffer_add(inv->response, body.data, body.len);
+    buf_release(&body);
+    inv->outcome = INV_FUNCTION_ERROR;
+    snprintf(inv->error_type, sizeof(inv->error_type), "%s", type ? type : "");
+}
+
+void inv_tail_add(struct invocation *inv, const char *line, size_t len)
+{
+    if (!inv->want_tail)
+        return;
+    buf_add(&inv->tail, line, len);
+    buf_addch(&inv->tail, '\n');
+    if (inv->tail.len > 2 * INV_TAIL_BYTES) {
+        /* keep the last INV_TAIL_BYTES; trimming in halves keeps it O(n) */
+        size_t cut = inv->tail.len - INV_TAIL_BYTES;
+        memmove(inv->tail.data, inv->tail.data + cut, INV_TAIL_BYTES);
+        buf_truncate(&inv->tail, INV_TAIL_BYTES);
+    }
+}

@@ -1,0 +1,775 @@
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "emulog.h"
+#include "pool.h"
+#include "runtimes.h"
+#include "strvec.h"
+#include "text.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define RT_PREFIX "/2018-06-01/runtime/"
+/* A line of log longer than this is cut (CloudWatch's event limit). */
+#define WK_MAX_LOG_LINE (256 * 1024)
+/* Bodies larger than the Runtime API's limit are read so that the answer is
+ * Lambda's 413 rather than a dropped connection; past this, evhttp refuses. */
+#define WK_MAX_BODY (64 * 1024 * 1024)
+#define WK_MEMORY_SAMPLE_MS 50
+
+struct worker {
+    struct emu *emu;
+    struct pool *pool;
+    const struct mf_function *fn;
+    enum wk_state state;
+    pid_t pid;
+    bool reaped;
+    int exit_status; /* waitpid status */
+    struct evhttp *http;
+    int port;
+    struct evhttp_request *next_req; /* a pending /next */
+    struct invocation *inv;          /* the invocation running */
+    bool responded;                  /* inv's outcome was posted */
+    struct bufferevent *out, *err;   /* the process's stdout and stderr */
+    uint64_t spawned_us;
+    bool first_next_seen;
+    double init_ms;
+    unsigned long invocations;
+    struct evbuffer *init_error;     /* body of /runtime/init/error */
+    char init_error_type[64];
+    bool retire;
+    bool killed;                     /* by fnctl: timeout, memory, retire, shutdown */
+    bool out_of_memory;
+    struct event *deadline;
+    struct event *mem_timer;
+    long hwm_kb;
+    uint64_t idle_since;
+    struct worker *next_all;         /* emu->workers */
+};
+
+static void worker_maybe_free(struct worker *w);
+static void fail_running(struct worker *w, const char *type, const char *message);
+
+/* --- small helpers --- */
+
+static void reply_json(struct evhttp_request *req, int code, const char *reason, const char *json)
+{
+    struct evbuffer *body = evbuffer_new();
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
+    evbuffer_add_printf(body, "%s\n", json);
+    evhttp_send_reply(req, code, reason, body);
+    evbuffer_free(body);
+}
+
+static void reply_error(struct evhttp_request *req, int code, const char *reason,
+                        const char *type, const char *message)
+{
+    char json[512];
+    snprintf(json, sizeof(json), "{\"errorMessage\":\"%s\",\"errorType\":\"%s\"}", message, type);
+    reply_json(req, code, reason, json);
+}
+
+static long read_status_kb(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    long kb = -1;
+    size_t flen = strlen(field);
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f)) {
+        if (!strncmp(line, field, flen) && line[flen] == ':') {
+            kb = strtol(line + flen + 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return kb;
+}
+
+static void sample_memory(struct worker *w)
+{
+    long hwm = read_status_kb(w->pid, "VmHWM");
+    if (hwm > w->hwm_kb)
+        w->hwm_kb = hwm;
+}
+
+static long hwm_mb(const struct worker *w)
+{
+    return w->hwm_kb > 0 ? (w->hwm_kb + 1023) / 1024 : 0;
+}
+
+/* --- the process --- */
+
+static void kill_group(struct worker *w)
+{
+    if (w->pid > 0 && !w->reaped) {
+        w->killed = true;
+        kill(-w->pid, SIGKILL);
+        kill(w->pid, SIGKILL);
+    }
+}
+
+void wk_kill(struct worker *w)
+{
+    if (w->state == WK_DEAD)
+        return;
+    kill_group(w);
+    w->state = WK_DEAD;
+}
+
+void wk_retire(struct worker *w)
+{
+    w->retire = true;
+    if (w->state == WK_IDLE || w->state == WK_STARTING)
+        wk_kill(w);
+}
+
+enum wk_state wk_state(const struct worker *w)
+{
+    return w->state;
+}
+
+bool wk_retiring(const struct worker *w)
+{
+    return w->retire;
+}
+
+uint64_t wk_idle_since(const struct worker *w)
+{
+    return w->idle_since;
+}
+
+/* --- the log --- */
+
+static void on_output(struct bufferevent *bev, void *arg)
+{
+    struct worker *w = arg;
+    struct evbuffer *in = bufferevent_get_input(bev);
+    for (;;) {
+        size_t len;
+        char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+        if (!line) {
+            /* a very long line without a newline: flush it in pieces */
+            if (evbuffer_get_length(in) >= WK_MAX_LOG_LINE) {
+                char *chunk = xmalloc(WK_MAX_LOG_LINE);
+                evbuffer_remove(in, chunk, WK_MAX_LOG_LINE);
+                el_function(w->emu, w->fn->key, w->inv, chunk, WK_MAX_LOG_LINE);
+                free(chunk);
+                continue;
+            }
+            break;
+        }
+        el_function(w->emu, w->fn->key, w->inv, line, len);
+        free(line);
+    }
+}
+
+static void on_output_event(struct bufferevent *bev, short what, void *arg)
+{
+    struct worker *w = arg;
+    if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+        return;
+    /* the last line may lack its newline */
+    struct evbuffer *in = bufferevent_get_input(bev);
+    size_t left = evbuffer_get_length(in);
+    if (left) {
+        char *rest = xmalloc(left);
+        evbuffer_remove(in, rest, left);
+        el_function(w->emu, w->fn->key, w->inv, rest, left);
+        free(rest);
+    }
+    bufferevent_free(bev);
+    if (bev == w->out)
+        w->out = NULL;
+    else
+        w->err = NULL;
+    worker_maybe_free(w);
+}
+
+/* --- invocations --- */
+
+static void stop_timers(struct worker *w)
+{
+    if (w->deadline)
+        evtimer_del(w->deadline);
+    if (w->mem_timer)
+        evtimer_del(w->mem_timer);
+}
+
+/* The running invocation has its outcome: log END/REPORT, hand it back. */
+static void finish(struct worker *w)
+{
+    struct invocation *inv = w->inv;
+    stop_timers(w);
+    sample_memory(w);
+    inv->finished_us = emu_now_us();
+    inv->max_memory_mb = hwm_mb(w);
+    el_end_report(w->emu, w->fn->key, inv, w->fn->memory);
+    w->inv = NULL;
+    inv->worker = NULL;
+    pool_invocation_done(w->pool, w, inv);
+}
+
+static void fail_running(struct worker *w, const char *type, const char *message)
+{
+    if (!w->inv || w->responded)
+        return;
+    inv_fail(w->inv, type, "%s", message);
+    w->responded = true;
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    struct invocation *inv = w->inv;
+    char when[40], msg[256];
+    (void)fd;
+    (void)what;
+    if (!inv || w->responded)
+        return;
+    double seconds = (double)(emu_now_us() - inv->started_us) / 1e6;
+    int64_t ms = emu_epoch_ms();
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(when + n, sizeof(when) - n, ".%03dZ", (int)(ms % 1000));
+    el_platform(w->emu, w->fn->key, inv, "%s %s Task timed out after %.2f seconds", when,
+                inv->request_id, seconds);
+    snprintf(msg, sizeof(msg), "RequestId: %s Error: Task timed out after %.2f seconds",
+             inv->request_id, seconds);
+    inv->timed_out = true;
+    fail_running(w, "Sandbox.Timedout", msg);
+    wk_kill(w);
+    finish(w);
+}
+
+static void on_memory_sample(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    (void)fd;
+    (void)what;
+    long rss = read_status_kb(w->pid, "VmRSS");
+    sample_memory(w);
+    if (rss > 0 && rss / 1024 >= w->fn->memory && w->inv && !w->responded) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "RequestId: %s Error: Runtime exited with error: signal: killed",
+                 w->inv->request_id);
+        el_platform(w->emu, w->fn->key, w->inv, "%s", msg);
+        el_platform(w->emu, w->fn->key, w->inv, "Runtime.OutOfMemory");
+        w->out_of_memory = true;
+        fail_running(w, "Runtime.OutOfMemory", msg);
+        wk_kill(w);
+        finish(w);
+        return;
+    }
+    struct timeval tv = { 0, WK_MEMORY_SAMPLE_MS * 1000 };
+    evtimer_add(w->mem_timer, &tv);
+}
+
+static void on_next_closed(struct evhttp_connection *conn, void *arg)
+{
+    struct worker *w = arg;
+    (void)conn;
+    w->next_req = NULL;
+}
+
+void wk_dispatch(struct worker *w, struct invocation *inv)
+{
+    struct evhttp_request *req = w->next_req;
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    char deadline[32], arn[512];
+    const struct manifest *m = w->emu->manifest;
+
+    w->next_req = NULL;
+    evhttp_connection_set_closecb(evhttp_request_get_connection(req), NULL, NULL);
+    w->inv = inv;
+    w->responded = false;
+    w->state = WK_BUSY;
+    inv->worker = w;
+    inv->started_us = emu_now_us();
+    inv->deadline_ms = emu_epoch_ms() + w->fn->timeout * 1000;
+    if (w->invocations++ == 0)
+        inv->init_ms = w->init_ms; /* this one waited for the cold start */
+    snprintf(deadline, sizeof(deadline), "%lld", (long long)inv->deadline_ms);
+    snprintf(arn, sizeof(arn), "arn:aws:lambda:%s:%s:function:%s", m->region, MF_ACCOUNT_ID,
+             w->fn->name);
+    evhttp_add_header(h, "Content-Type", "application/json");
+    evhttp_add_header(h, "Lambda-Runtime-Aws-Request-Id", inv->request_id);
+    evhttp_add_header(h, "Lambda-Runtime-Deadline-Ms", deadline);
+    evhttp_add_header(h, "Lambda-Runtime-Invoked-Function-Arn", arn);
+    evhttp_add_header(h, "Lambda-Runtime-Trace-Id", inv->trace_id);
+    if (inv->client_context)
+        evhttp_add_header(h, "Lambda-Runtime-Client-Context", inv->client_context);
+
+    el_start(w->emu, w->fn->key, inv);
+    struct timeval tv = { w->fn->timeout, 0 };
+    evtimer_add(w->deadline, &tv);
+    struct timeval mtv = { 0, WK_MEMORY_SAMPLE_MS * 1000 };
+    evtimer_add(w->mem_timer, &mtv);
+
+    /* the event goes out without a copy: the reply references inv->event */
+    struct evbuffer *body = evbuffer_new();
+    evbuffer_add_buffer_reference(body, inv->event);
+    evhttp_send_reply(req, 200, "OK", body);
+    evbuffer_free(body);
+}
+
+/* --- the Runtime API --- */
+
+static void handle_next(struct worker *w, struct evhttp_request *req)
+{
+    if (w->next_req) {
+        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
+                    "State transition from Ready to Ready failed for runtime. Error: State "
+                    "transition is not allowed");
+        return;
+    }
+    if (w->inv && !w->responded) {
+        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
+                    "State transition from Running to Ready failed for runtime. Error: State "
+                    "transition is not allowed");
+        return;
+    }
+    w->next_req = req;
+    evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_next_closed, w);
+    if (!w->first_next_seen) {
+        w->first_next_seen = true;
+        w->init_ms = (double)(emu_now_us() - w->spawned_us) / 1000.0;
+    }
+    if (w->retire) {
+        wk_kill(w);
+        return;
+    }
+    w->state = WK_IDLE;
+    w->idle_since = emu_now_us();
+    pool_worker_ready(w->pool, w);
+}
+
+/* The id in /invocation/{id}/response must be the running invocation's. */
+static bool check_id(struct worker *w, struct evhttp_request *req, const char *id, size_t len)
+{
+    if (!w->inv || strlen(w->inv->request_id) != len || memcmp(w->inv->request_id, id, len)) {
+        reply_error(req, 400, "Bad Request", "InvalidRequestID", "Invalid request ID");
+        return false;
+    }
+    if (w->responded) {
+        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
+                    "State transition from RuntimeResponseSentState to InvocationResponse failed "
+                    "for runtime. Error: State transition is not allowed");
+        return false;
+    }
+    return true;
+}
+
+static void handle_response(struct worker *w, struct evhttp_request *req, bool error)
+{
+    struct evbuffer *body = evhttp_request_get_input_buffer(req);
+    size_t len = evbuffer_get_length(body);
+    struct invocation *inv = w->inv;
+
+    if (len > INV_MAX_RESPONSE) {
+        char msg[160];
+        reply_error(req, 413, "Request Entity Too Large", "RequestEntityTooLarge",
+                    "Exceeded maximum allowed payload size (6291556 bytes).");
+        snprintf(msg, sizeof(msg),
+                 "Response payload size exceeded maximum allowed payload size (6291556 bytes).");
+        fail_running(w, "Function.ResponseSizeTooLarge", msg);
+        finish(w);
+        return;
+    }
+    evbuffer_drain(inv->response, evbuffer_get_length(inv->response));
+    evbuffer_add_buffer(inv->response, body);
+    inv->outcome = error ? INV_FUNCTION_ERROR : INV_SUCCESS;
+    if (error) {
+        /* the errorType of the body names the error in REPORT; it is kept
+         * verbatim for the caller, as Lambda forwards it */
+        const char *t = evhttp_find_header(evhttp_request_get_input_headers(req),
+                                           "Lambda-Runtime-Function-Error-Type");
+        snprintf(inv->error_type, sizeof(inv->error_type), "%s", t ? t : "");
+    }
+    w->responded = true;
+    reply_json(req, 202, "Accepted", "{\"status\":\"OK\"}");
+    finish(w);
+}
+
+static void handle_init_error(struct worker *w, struct evhttp_request *req)
+{
+    if (w->first_next_seen) {
+        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
+                    "State transition from Ready to InitError failed for runtime. Error: State "
+                    "transition is not allowed");
+        return;
+    }
+    if (!w->init_error)
+        w->init_error = evbuffer_new();
+    evbuffer_drain(w->init_error, evbuffer_get_length(w->init_error));
+    evbuffer_add_buffer(w->init_error, evhttp_request_get_input_buffer(req));
+    const char *t = evhttp_find_header(evhttp_request_get_input_headers(req),
+                                       "Lambda-Runtime-Function-Error-Type");
+    snprintf(w->init_error_type, sizeof(w->init_error_type), "%s", t ? t : "Runtime.Unknown");
+    reply_json(req, 202, "Accepted", "{\"status\":\"OK\"}");
+}
+
+static void on_runtime_api(struct evhttp_request *req, void *arg)
+{
+    struct worker *w = arg;
+    const char *uri = evhttp_request_get_uri(req);
+    enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+    const char *path = uri;
+    size_t plen = strcspn(uri, "?");
+
+    if (plen < strlen(RT_PREFIX) || strncmp(path, RT_PREFIX, strlen(RT_PREFIX)) != 0)
+        goto not_found;
+    path += strlen(RT_PREFIX);
+    plen -= strlen(RT_PREFIX);
+    if (plen == 15 && !strncmp(path, "invocation/next", 15)) {
+        if (cmd != EVHTTP_REQ_GET)
+            goto not_allowed;
+        handle_next(w, req);
+        return;
+    }
+    if (plen == 10 && !strncmp(path, "init/error", 10)) {
+        if (cmd != EVHTTP_REQ_POST)
+            goto not_allowed;
+        handle_init_error(w, req);
+        return;
+    }
+    if (plen > 11 && !strncmp(path, "invocation/", 11)) {
+        const char *id = path + 11;
+        const char *slash = memchr(id, '/', plen - 11);
+        if (!slash)
+            goto not_found;
+        size_t idlen = (size_t)(slash - id);
+        size_t rest = plen - 11 - idlen - 1;
+        bool is_response = rest == 8 && !strncmp(slash + 1, "response", 8);
+        bool is_error = rest == 5 && !strncmp(slash + 1, "error", 5);
+        if (!is_response && !is_error)
+            goto not_found;
+        if (cmd != EVHTTP_REQ_POST)
+            goto not_allowed;
+        if (check_id(w, req, id, idlen))
+            handle_response(w, req, is_error);
+        return;
+    }
+not_found:
+    reply_error(req, 404, "Not Found", "NotFound", "404 page not found");
+    return;
+not_allowed:
+    reply_error(req, 405, "Method Not Allowed", "MethodNotAllowed", "method not allowed");
+}
+
+/* --- life and death --- */
+
+static int listen_loopback(struct worker *w, struct fn_err *err)
+{
+    struct evhttp_bound_socket *bound;
+    struct sockaddr_in addr;
+    socklen_t alen = sizeof(addr);
+
+    w->http = evhttp_new(w->emu->base);
+    if (!w->http)
+        return fn_err_set(err, "cannot create the Runtime API server");
+    evhttp_set_max_body_size(w->http, WK_MAX_BODY);
+    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD);
+    evhttp_set_gencb(w->http, on_runtime_api, w);
+    bound = evhttp_bind_socket_with_handle(w->http, "127.0.0.1", 0);
+    if (!bound)
+        return fn_err_errno(err, errno, "cannot listen on 127.0.0.1 for the Runtime API");
+    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &alen) < 0)
+        return fn_err_errno(err, errno, "getsockname");
+    w->port = ntohs(addr.sin_port);
+    return 0;
+}
+
+static void log_stream_name(char *out, size_t size)
+{
+    char id[37], hex[33];
+    size_t h = 0;
+    int64_t ms = emu_epoch_ms();
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    inv_uuid(id);
+    for (size_t i = 0; id[i] && h < 32; i++)
+        if (id[i] != '-')
+            hex[h++] = id[i];
+    hex[h] = '\0';
+    gmtime_r(&s, &tm);
+    snprintf(out, size, "%04d/%02d/%02d/[$LATEST]%s", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, hex);
+}
+
+static void build_env(struct worker *w, bool provisioned, struct strvec *env)
+{
+    const struct mf_function *fn = w->fn;
+    const struct manifest *m = w->emu->manifest;
+    char stream[128], exec_env[64];
+    const char *path = getenv("PATH");
+    const char *home = getenv("HOME");
+
+    strvec_pushf(env, "PATH=%s", path ? path : "/usr/local/bin:/usr/bin:/bin");
+    if (home)
+        strvec_pushf(env, "HOME=%s", home);
+    strvec_push(env, "LANG=en_US.UTF-8");
+    strvec_push(env, "TZ=:UTC");
+    strvec_pushf(env, "AWS_LAMBDA_FUNCTION_NAME=%s", fn->name);
+    strvec_push(env, "AWS_LAMBDA_FUNCTION_VERSION=$LATEST");
+    strvec_pushf(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%ld", fn->memory);
+    strvec_pushf(env, "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/%s", fn->name);
+    log_stream_name(stream, sizeof(stream));
+    strvec_pushf(env, "AWS_LAMBDA_LOG_STREAM_NAME=%s", stream);
+    strvec_pushf(env, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", w->port);
+    strvec_pushf(env, "AWS_LAMBDA_INITIALIZATION_TYPE=%s",
+                 provisioned ? "provisioned-concurrency" : "on-demand");
+    strvec_pushf(env, "LAMBDA_TASK_ROOT=%s", m->dir);
+    strvec_pushf(env, "LAMBDA_RUNTIME_DIR=%s", w->emu->runtime_dir);
+    if (fn->handler)
+        strvec_pushf(env, "_HANDLER=%s", fn->handler);
+    if (rtm_execution_env(fn->runtime, exec_env, sizeof(exec_env)))
+        strvec_pushf(env, "AWS_EXECUTION_ENV=%s", exec_env);
+    strvec_pushf(env, "AWS_REGION=%s", m->region);
+    strvec_pushf(env, "AWS_DEFAULT_REGION=%s", m->region);
+    strvec_push(env, "AWS_XRAY_CONTEXT_MISSING=LOG_ERROR");
+    /* the function's own SDK calls reach the local services, never an
+     * account: dummy credentials, not the host's */
+    strvec_push(env, "AWS_ACCESS_KEY_ID=test");
+    strvec_push(env, "AWS_SECRET_ACCESS_KEY=test");
+    strvec_push(env, "AWS_SESSION_TOKEN=test");
+    if (w->emu->aws_endpoint[0])
+        strvec_pushf(env, "AWS_ENDPOINT_URL=%s", w->emu->aws_endpoint);
+    for (size_t i = 0; i < fn->env.n; i++) {
+        const char *eq = strchr(fn->env.v[i], '=');
+        char name[256];
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - fn->env.v[i]), fn->env.v[i]);
+        strvec_setenv(env, name, eq + 1);
+    }
+}
+
+static int spawn(struct worker *w, bool provisioned, struct fn_err *err)
+{
+    struct strvec argv = STRVEC_INIT, env = STRVEC_INIT;
+    int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none, dflt;
+    int rc = -1;
+
+    if (rtm_command(w->fn->runtime, w->emu->runtime_dir, w->emu->manifest->dir, &argv, err) < 0)
+        goto out_noattr;
+    build_env(w, provisioned, &env);
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+        fn_err_errno(err, errno, "cannot create pipes for a worker");
+        goto out_noattr;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+    posix_spawn_file_actions_addchdir_np(&fa, w->emu->manifest->dir);
+    sigemptyset(&none);
+    sigemptyset(&dflt);
+    sigaddset(&dflt, SIGPIPE);
+    sigaddset(&dflt, SIGINT);
+    sigaddset(&dflt, SIGTERM);
+    sigaddset(&dflt, SIGCHLD);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &dflt);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
+    w->spawned_us = emu_now_us();
+    int e = posix_spawnp(&w->pid, argv.v[0], &fa, &attr, argv.v, env.v);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (e != 0) {
+        fn_err_errno(err, e, "cannot start '%s' for function '%s'", argv.v[0], w->fn->key);
+        if (e == ENOENT)
+            fn_err_hint(err, "install %s, or put it on PATH", argv.v[0]);
+        goto out_noattr;
+    }
+    close(out[1]);
+    close(errp[1]);
+    out[1] = errp[1] = -1;
+    w->out = bufferevent_socket_new(w->emu->base, out[0], BEV_OPT_CLOSE_ON_FREE);
+    w->err = bufferevent_socket_new(w->emu->base, errp[0], BEV_OPT_CLOSE_ON_FREE);
+    out[0] = errp[0] = -1;
+    bufferevent_setcb(w->out, on_output, NULL, on_output_event, w);
+    bufferevent_setcb(w->err, on_output, NULL, on_output_event, w);
+    bufferevent_enable(w->out, EV_READ);
+    bufferevent_enable(w->err, EV_READ);
+    rc = 0;
+out_noattr:
+    for (int i = 0; i < 2; i++) {
+        if (out[i] >= 0)
+            close(out[i]);
+        if (errp[i] >= 0)
+            close(errp[i]);
+    }
+    strvec_clear(&argv);
+    strvec_clear(&env);
+    return rc;
+}
+
+struct worker *wk_spawn(struct emu *e, struct pool *p, bool provisioned, struct fn_err *err)
+{
+    struct worker *w = xcalloc(1, sizeof(*w));
+    w->emu = e;
+    w->pool = p;
+    w->fn = pool_function(p);
+    w->state = WK_STARTING;
+    w->init_ms = -1;
+    w->deadline = evtimer_new(e->base, on_deadline, w);
+    w->mem_timer = evtimer_new(e->base, on_memory_sample, w);
+    if (listen_loopback(w, err) < 0 || spawn(w, provisioned, err) < 0) {
+        evhttp_free(w->http);
+        event_free(w->deadline);
+        event_free(w->mem_timer);
+        free(w);
+        return NULL;
+    }
+    w->next_all = e->workers;
+    e->workers = w;
+    return w;
+}
+
+/* Frees the worker once its process is reaped and both pipes are closed. */
+static void worker_maybe_free(struct worker *w)
+{
+    if (!w->reaped || w->out || w->err)
+        return;
+    struct worker **pp = &w->emu->workers;
+    while (*pp && *pp != w)
+        pp = &(*pp)->next_all;
+    if (*pp)
+        *pp = w->next_all;
+    if (w->next_req)
+        evhttp_connection_set_closecb(evhttp_request_get_connection(w->next_req), NULL, NULL);
+    evhttp_free(w->http);
+    event_free(w->deadline);
+    event_free(w->mem_timer);
+    if (w->init_error)
+        evbuffer_free(w->init_error);
+    free(w);
+}
+
+static void exit_text(int status, char *out, size_t size)
+{
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        const char *name = sig == SIGKILL ? "killed" : sig == SIGSEGV ? "segmentation fault"
+                           : sig == SIGABRT ? "aborted" : sig == SIGTERM ? "terminated"
+                                                                         : strsignal(sig);
+        snprintf(out, size, "signal: %s", name);
+    } else {
+        snprintf(out, size, "exit status %d", WEXITSTATUS(status));
+    }
+}
+
+/* The process is gone: fail what it was doing, tell the pool. */
+static void on_exit_of(struct worker *w)
+{
+    char why[64], msg[256];
+    exit_text(w->exit_status, why, sizeof(why));
+    bool clean = WIFEXITED(w->exit_status) && WEXITSTATUS(w->exit_status) == 0;
+
+    if (w->inv && !w->responded) {
+        if (clean)
+            snprintf(msg, sizeof(msg), "RequestId: %s Error: Runtime exited without providing a reason",
+                     w->inv->request_id);
+        else
+            snprintf(msg, sizeof(msg), "RequestId: %s Error: Runtime exited with error: %s",
+                     w->inv->request_id, why);
+        el_platform(w->emu, w->fn->key, w->inv, "%s", msg);
+        el_platform(w->emu, w->fn->key, w->inv, "Runtime.ExitError");
+        fail_running(w, "Runtime.ExitError", msg);
+        finish(w);
+    } else if (!w->first_next_seen && !w->killed) {
+        /* died while starting: the invocation that waited for it fails */
+        if (w->init_error) {
+            pool_worker_init_failed(w->pool, w, w->init_error, w->init_error_type, NULL);
+        } else {
+            snprintf(msg, sizeof(msg), "Runtime exited with error: %s", why);
+            pool_worker_init_failed(w->pool, w, NULL, "Runtime.ExitError", msg);
+        }
+    }
+    w->state = WK_DEAD;
+    stop_timers(w);
+    pool_worker_gone(w->pool, w);
+}
+
+void wk_reap(struct emu *e)
+{
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0)
+            return;
+        for (struct worker *w = e->workers; w; w = w->next_all) {
+            if (w->pid != pid || w->reaped)
+                continue;
+            w->reaped = true;
+            w->exit_status = status;
+            on_exit_of(w);
+            worker_maybe_free(w);
+            break;
+        }
+    }
+}
+
+void wk_kill_all(struct emu *e)
+{
+    for (struct worker *w = e->workers; w; w = w->next_all) {
+        if (w->inv) {
+            fail_running(w, "Runtime.ExitError", "the emulator is shutting down");
+            finish(w);
+        }
+        kill_group(w);
+        w->state = WK_DEAD;
+    }
+    /* SIGKILL is not ignorable: the waits are short */
+    for (struct worker *w = e->workers; w; w = w->next_all) {
+        if (!w->reaped && w->pid > 0) {
+            int status;
+            while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            w->reaped = true;
+            w->exit_status = status;
+        }
+    }
+}
+
+void wk_free_all(struct emu *e)
+{
+    while (e->workers) {
+        struct worker *w = e->workers;
+        if (w->out)
+            bufferevent_free(w->out);
+        if (w->err)
+            bufferevent_free(w->err);
+        w->out = w->err = NULL;
+        w->reaped = true;
+        worker_maybe_free(w);
+    }
+}
