@@ -41,12 +41,18 @@ static void emit(struct emu *e, const char *function, struct invocation *inv, co
     }
     bool color = e->opts.color;
     bool platform = type[0] == 'p';
-    fprintf(out, "%s[%s]%s %s", term_sgr(color, TERM_CYAN), function, term_sgr(color, TERM_RESET),
-            platform ? term_sgr(color, TERM_DIM) : "");
+    struct buf text = BUF_INIT;
+    buf_addf(&text, "%s[%s]%s %s", term_sgr(color, TERM_CYAN), function,
+             term_sgr(color, TERM_RESET), platform ? term_sgr(color, TERM_DIM) : "");
+    size_t start = text.len;
+    buf_add(&text, line, len);
     /* '\r' separates the lines of one multi-line message */
-    for (size_t i = 0; i < len; i++)
-        fputc(line[i] == '\r' ? '\n' : line[i], out);
-    fprintf(out, "%s\n", platform ? term_sgr(color, TERM_RESET) : "");
+    for (char *p = text.data + start; (p = memchr(p, '\r', text.len - (size_t)(p - text.data)));)
+        *p++ = '\n';
+    buf_addf(&text, "%s\n", platform ? term_sgr(color, TERM_RESET) : "");
+    /* one write per line: stderr is unbuffered */
+    fwrite(text.data, 1, text.len, out);
+    buf_release(&text);
 }
 
 void el_function(struct emu *e, const char *function, struct invocation *inv, const char *line,

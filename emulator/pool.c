@@ -114,7 +114,9 @@ static size_t count_state(const struct pool *p, enum wk_state state)
 static void scale_up(struct pool *p)
 {
     struct invocation *inv;
-    while (queue_length(p) > count_state(p, WK_STARTING) && (long)p->n_workers < p->limit) {
+    /* a worker that just answered is about to ask for /next: count it in */
+    while (queue_length(p) > count_state(p, WK_STARTING) + count_state(p, WK_RETURNING) &&
+           (long)p->n_workers < p->limit) {
         struct fn_err err = FN_ERR_INIT;
         if (!start_worker(p, false, &err)) {
             /* nothing can run: fail what waits, with the reason */

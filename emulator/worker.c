@@ -227,6 +227,8 @@ static void finish(struct worker *w)
     el_end_report(w->emu, w->fn->key, inv, w->fn->memory);
     w->inv = NULL;
     inv->worker = NULL;
+    if (w->state == WK_BUSY)
+        w->state = WK_RETURNING;
     pool_invocation_done(w->pool, w, inv);
 }
 
@@ -356,6 +358,7 @@ static void handle_next(struct worker *w, struct evhttp_request *req)
     if (!w->first_next_seen) {
         w->first_next_seen = true;
         w->init_ms = (double)(emu_now_us() - w->spawned_us) / 1000.0;
+        sample_memory(w); /* a baseline, in case the process dies mid-invocation */
     }
     if (w->retire) {
         wk_kill(w);

@@ -27,6 +27,7 @@ enum wk_state {
     WK_STARTING, /* spawned; no /next yet */
     WK_IDLE,     /* waiting on /next */
     WK_BUSY,     /* running an invocation */
+    WK_RETURNING, /* its outcome is in; it has not asked for /next yet */
     WK_DEAD,     /* killed or exited; waiting to be reaped */
 };
 

@@ -1,0 +1,1 @@
+exports.noop = async (event) => ({ ok: true });
