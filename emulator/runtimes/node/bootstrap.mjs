@@ -1,0 +1,702 @@
+// fnctl: the Node.js runtime bootstrap.
+//
+// Run as `node bootstrap.mjs` with cwd = LAMBDA_TASK_ROOT and the Lambda
+// environment. It does what AWS's Node.js runtime interface client does:
+// loads the handler named by _HANDLER, then loops on the Lambda Runtime API
+// (2018-06-01) at AWS_LAMBDA_RUNTIME_API: GET .../invocation/next, call the
+// handler, POST .../response or .../error. Console output is rewritten into
+// Lambda's log line format on stdout.
+//
+// Only Node's standard library is used (node 18, 20, 22). Start-up cost is
+// kept low: a handful of built-in modules (node:net, not node:http), one
+// keep-alive connection, nothing loaded for error paths until they happen.
+
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const net = require('node:net');
+const { format } = require('node:util');
+const { existsSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const env = process.env;
+const API_PREFIX = '/2018-06-01/runtime';
+
+// ---------------------------------------------------------------------------
+// Errors, as AWS's client names and serializes them.
+
+function runtimeErrorClass(short) {
+    const cls = class extends Error {};
+    const name = 'Runtime.' + short;
+    Object.defineProperty(cls, 'name', { value: name });
+    // On the prototype, so the stack header reads "Runtime.X: message".
+    Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+    return cls;
+}
+
+const ImportModuleError = runtimeErrorClass('ImportModuleError');
+const HandlerNotFound = runtimeErrorClass('HandlerNotFound');
+const MalformedHandlerName = runtimeErrorClass('MalformedHandlerName');
+const UserCodeSyntaxError = runtimeErrorClass('UserCodeSyntaxError');
+const NodeJsExit = runtimeErrorClass('NodeJsExit');
+const UnhandledPromiseRejectionBase = runtimeErrorClass('UnhandledPromiseRejection');
+
+class UnhandledPromiseRejection extends UnhandledPromiseRejectionBase {
+    constructor(reason, promise) {
+        let text;
+        try {
+            text = reason == null ? undefined : reason.toString();
+        } catch {
+            text = undefined;
+        }
+        super(text);
+        this.reason = reason;
+        this.promise = promise;
+    }
+}
+Object.defineProperty(UnhandledPromiseRejection, 'name', { value: 'Runtime.UnhandledPromiseRejection' });
+
+const NODEJS_EXIT_MESSAGE =
+    'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly ' +
+    'caused by a Promise that was never settled. For more information, see ' +
+    'https://nodejs.org/docs/latest/api/process.html#exit-codes';
+
+function isErrorLike(e) {
+    if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return false;
+    if (e instanceof Error) return true;
+    return Boolean(e.name && e.message && e.stack) &&
+        typeof e.name === 'string' && typeof e.message === 'string' && typeof e.stack === 'string';
+}
+
+// The body posted to /invocation/{id}/error and /init/error.
+function toRapidResponse(err) {
+    try {
+        if (isErrorLike(err)) {
+            return {
+                errorType: stripDel(err.name),
+                errorMessage: stripDel(err.message),
+                trace: stripDel(err.stack).split('\n'),
+            };
+        }
+        return { errorType: typeof err, errorMessage: err.toString(), trace: [] };
+    } catch {
+        return {
+            errorType: 'handled',
+            errorMessage: 'callback called with Error argument, but there was a problem while ' +
+                'retrieving one or more of its message, name, and stack',
+        };
+    }
+}
+
+function stripDel(s) {
+    return typeof s === 'string' ? s.replace(/\x7F/g, '%7F') : s;
+}
+
+// Errors inside the compact JSON of "Invoke Error" style text log lines.
+function textErrorReplacer(_key, value) {
+    if (value instanceof Error) {
+        const out = { errorType: value.name, errorMessage: value.message, code: value.code };
+        for (const k of Object.keys(value)) out[k] = value[k];
+        out.stack = typeof value.stack === 'string' ? value.stack.split('\n') : value.stack;
+        return out;
+    }
+    return value;
+}
+
+function toFormatted(err) {
+    try {
+        return '\t' + JSON.stringify(err, textErrorReplacer);
+    } catch {
+        return '\t' + JSON.stringify(toRapidResponse(err));
+    }
+}
+
+// Errors inside JSON-format log records.
+function jsonErrorReplacer(_key, value) {
+    if (value instanceof Error) {
+        const ctor = value.constructor;
+        return Object.assign({
+            errorType: (ctor && ctor.name) || 'UnknownError',
+            errorMessage: value.message,
+            stackTrace: typeof value.stack === 'string' ? value.stack.split('\n') : value.stack,
+        }, value);
+    }
+    return value;
+}
+
+// ---------------------------------------------------------------------------
+// Console: `${ISO time}\t${requestId}\t${LEVEL}\t${message}` lines on stdout,
+// or JSON records when AWS_LAMBDA_LOG_FORMAT=JSON.
+
+const LEVELS = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
+const jsonLogs = env.AWS_LAMBDA_LOG_FORMAT === 'JSON';
+const minLevel = LEVELS[String(env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()] || LEVELS.TRACE;
+
+let currentRequestId; // the string "undefined" in text lines before the first invoke
+let currentTenantId;
+
+function textLine(level, args) {
+    return `${new Date().toISOString()}\t${currentRequestId}\t${level}\t` +
+        format(...args).replace(/\n/g, '\r') + '\n';
+}
+
+function jsonLine(level, args) {
+    const rec = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+    if (currentTenantId) rec.tenantId = currentTenantId;
+    if (args.length <= 1) {
+        rec.message = args[0];
+        try {
+            return JSON.stringify(rec, jsonErrorReplacer) + '\n';
+        } catch {
+            rec.message = format(args[0]);
+            return JSON.stringify(rec) + '\n';
+        }
+    }
+    rec.message = format(...args);
+    for (let i = 1; i < args.length; i++) {
+        const p = args[i];
+        if (p instanceof Error) {
+            rec.errorType = (p.constructor && p.constructor.name) || 'UnknownError';
+            rec.errorMessage = p.message;
+            rec.stackTrace = typeof p.stack === 'string' ? p.stack.split('\n') : [];
+            break;
+        }
+    }
+    return JSON.stringify(rec) + '\n';
+}
+
+function makeLogger(level) {
+    if (LEVELS[level] < minLevel) return function () {};
+    const render = jsonLogs ? jsonLine : textLine;
+    return function (...args) {
+        process.stdout.write(render(level, args));
+    };
+}
+
+console.trace = makeLogger('TRACE');
+console.debug = makeLogger('DEBUG');
+console.info = makeLogger('INFO');
+console.log = console.info;
+console.warn = makeLogger('WARN');
+console.error = makeLogger('ERROR');
+console.fatal = makeLogger('FATAL');
+
+// "Invoke Error", "Uncaught Exception", "Unhandled Promise Rejection".
+function logError(label, err) {
+    if (jsonLogs) console.error(err);
+    else console.error(label, toFormatted(err));
+}
+
+// ---------------------------------------------------------------------------
+// Runtime API client: a minimal HTTP/1.1 client over one kept-alive TCP
+// connection (node:http costs a few ms more to load and to set up). Requests
+// on it are strictly one at a time; a request made while it is busy (an
+// error report while GET /next is still waiting) gets a connection of its
+// own. The idle connection is unref'd so it does not keep the loop alive.
+
+const apiAddr = env.AWS_LAMBDA_RUNTIME_API || '';
+const apiColon = apiAddr.lastIndexOf(':');
+const apiHost = (apiColon > 0 ? apiAddr.slice(0, apiColon) : apiAddr).replace(/^\[(.*)\]$/, '$1');
+const apiPort = apiColon > 0 ? Number(apiAddr.slice(apiColon + 1)) : 80;
+
+let mainConn = null;
+let mainBusy = false;
+
+function openConn() {
+    const sock = net.connect(apiPort, apiHost);
+    sock.setNoDelay(true);
+    const conn = { sock, alive: true, cur: null };
+    const lost = (err) => {
+        conn.alive = false;
+        const cur = conn.cur;
+        conn.cur = null;
+        if (cur) cur.lost(err);
+    };
+    sock.on('data', (chunk) => {
+        if (conn.cur) conn.cur.data(chunk);
+        else { conn.alive = false; sock.destroy(); } // bytes nobody asked for
+    });
+    sock.on('end', () => {
+        if (conn.cur && conn.cur.untilClose) { conn.alive = false; conn.cur.finish(); }
+        else lost(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    });
+    sock.on('error', (err) => lost(err));
+    sock.on('close', () => lost(Object.assign(new Error('socket closed'), { code: 'ECONNRESET' })));
+    return conn;
+}
+
+const EMPTY = Buffer.alloc(0);
+const S_HEAD = 0, S_LENGTH = 1, S_CHUNK_SIZE = 2, S_CHUNK_DATA = 3, S_CHUNK_END = 4, S_TRAILER = 5, S_CLOSE = 6;
+
+// One request/response exchange on conn; calls done(err, res) once.
+function exchange(conn, reused, method, urlPath, payload, done) {
+    let state = S_HEAD;
+    let pending = EMPTY;
+    let remaining = 0;
+    let status = 0;
+    let headers = null;
+    let keepAlive = true;
+    let sawBytes = false;
+    let finished = false;
+    const parts = [];
+
+    const ex = {
+        untilClose: false,
+        data(chunk) {
+            sawBytes = true;
+            let buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+            pending = EMPTY;
+            while (buf.length && !finished) {
+                if (state === S_HEAD) {
+                    const i = buf.indexOf('\r\n\r\n');
+                    if (i < 0) { pending = buf; return; }
+                    const head = buf.toString('utf8', 0, i);
+                    buf = buf.subarray(i + 4);
+                    if (!parseHead(head)) return;
+                } else if (state === S_LENGTH || state === S_CHUNK_DATA) {
+                    const n = Math.min(remaining, buf.length);
+                    parts.push(buf.subarray(0, n));
+                    buf = buf.subarray(n);
+                    remaining -= n;
+                    if (remaining === 0) {
+                        if (state === S_LENGTH) ex.finish();
+                        else state = S_CHUNK_END;
+                    }
+                } else if (state === S_CHUNK_SIZE || state === S_CHUNK_END || state === S_TRAILER) {
+                    const i = buf.indexOf('\r\n');
+                    if (i < 0) { pending = buf; return; }
+                    const line = buf.toString('latin1', 0, i);
+                    buf = buf.subarray(i + 2);
+                    if (state === S_CHUNK_END) {
+                        state = S_CHUNK_SIZE;
+                    } else if (state === S_TRAILER) {
+                        if (line === '') ex.finish();
+                    } else {
+                        const size = parseInt(line, 16);
+                        if (!(size >= 0)) return fail(new Error('malformed chunked response'));
+                        if (size === 0) state = S_TRAILER;
+                        else { remaining = size; state = S_CHUNK_DATA; }
+                    }
+                } else { // S_CLOSE
+                    parts.push(buf);
+                    buf = EMPTY;
+                }
+            }
+            if (finished && buf.length) conn.alive = false; // trailing garbage: do not reuse
+        },
+        finish() {
+            if (finished) return;
+            finished = true;
+            if (conn.cur === ex) conn.cur = null;
+            if (keepAlive && conn.alive) conn.sock.unref();
+            else { conn.alive = false; conn.sock.destroy(); }
+            const body = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+            done(null, { status, headers, body: body.toString('utf8') });
+        },
+        lost(err) {
+            if (finished) return;
+            if (reused && !sawBytes) { // a kept-alive connection the server had closed: once more, fresh
+                finished = true;
+                retry();
+                return;
+            }
+            fail(err);
+        },
+    };
+
+    function fail(err) {
+        if (finished) return;
+        finished = true;
+        if (conn.cur === ex) conn.cur = null;
+        conn.alive = false;
+        conn.sock.destroy();
+        done(err);
+    }
+
+    function retry() {
+        const fresh = openConn();
+        if (conn === mainConn) mainConn = fresh;
+        exchange(fresh, false, method, urlPath, payload, done);
+    }
+
+    function parseHead(head) {
+        const lines = head.split('\r\n');
+        const m = /^HTTP\/1\.(\d) (\d{3})/.exec(lines[0]);
+        if (!m) { fail(new Error('malformed response status line')); return false; }
+        status = Number(m[2]);
+        if (status >= 100 && status < 200) return true; // interim response: wait for the real one
+        headers = {};
+        for (let k = 1; k < lines.length; k++) {
+            const line = lines[k];
+            const c = line.indexOf(':');
+            if (c <= 0) continue;
+            const name = line.slice(0, c).trim().toLowerCase();
+            const value = line.slice(c + 1).trim();
+            headers[name] = headers[name] === undefined ? value : headers[name] + ', ' + value;
+        }
+        const connection = (headers.connection || '').toLowerCase();
+        keepAlive = m[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+        const te = (headers['transfer-encoding'] || '').toLowerCase();
+        if (method === 'HEAD' || status === 204 || status === 304) {
+            ex.finish();
+        } else if (te.includes('chunked')) {
+            state = S_CHUNK_SIZE;
+        } else if (headers['content-length'] !== undefined) {
+            remaining = parseInt(headers['content-length'], 10) || 0;
+            state = S_LENGTH;
+            if (remaining === 0) ex.finish();
+        } else {
+            state = S_CLOSE;
+            ex.untilClose = true;
+            keepAlive = false;
+        }
+        return true;
+    }
+
+    conn.cur = ex;
+    conn.sock.ref();
+    conn.sock.write(payload);
+}
+
+function rapid(method, urlPath, body, headers) {
+    let payload = `${method} ${urlPath} HTTP/1.1\r\nHost: ${apiAddr}\r\n`;
+    if (headers) for (const k of Object.keys(headers)) payload += `${k}: ${headerSafe(headers[k])}\r\n`;
+    if (body !== undefined) {
+        payload += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n` + body;
+    } else {
+        payload += '\r\n';
+    }
+    return new Promise((resolve, reject) => {
+        const done = (err, res) => (err ? reject(err) : resolve(res));
+        if (mainBusy) { // the kept-alive connection is in use: a one-off connection
+            exchange(openConn(), false, method, urlPath, payload, (err, res) => {
+                done(err, res);
+            });
+            return;
+        }
+        mainBusy = true;
+        let reused = true;
+        if (!mainConn || !mainConn.alive) { mainConn = openConn(); reused = false; }
+        exchange(mainConn, reused, method, urlPath, payload, (err, res) => {
+            mainBusy = false;
+            done(err, res);
+        });
+    });
+}
+
+function headerSafe(s) {
+    return String(s).replace(/[^\t\x20-\x7e\x80-\xff]/g, '?');
+}
+
+function lostRuntimeApi(what, detail) {
+    process.stderr.write(`fnctl node bootstrap: ${what}: ${detail}\n`);
+    process.exit(1);
+}
+
+function postResponse(id, result, then) {
+    // Throws (like AWS's client) when the result cannot be serialized.
+    let body;
+    try {
+        body = JSON.stringify(result === undefined ? null : result);
+    } catch {
+        throw new Error('Unable to stringify response body');
+    }
+    if (body === undefined) body = 'null'; // e.g. a function or symbol as the result
+    rapid('POST', `${API_PREFIX}/invocation/${id}/response`, body)
+        .then(() => then(), (e) => lostRuntimeApi('POST response', e.message));
+}
+
+function errorBody(err) {
+    try {
+        return JSON.stringify(toRapidResponse(err));
+    } catch {
+        return JSON.stringify({ errorType: 'handled', errorMessage: 'error could not be serialized', trace: [] });
+    }
+}
+
+function postError(id, err, then) {
+    rapid('POST', `${API_PREFIX}/invocation/${id}/error`, errorBody(err))
+        .then(() => then(), (e) => lostRuntimeApi('POST error', e.message));
+}
+
+// Fatal paths: report, then exit with AWS's codes (129 uncaught exception,
+// 128 unhandled rejection). A second fatal error only gets logged.
+let dying = false;
+
+function dieAfter(urlPath, err, code, headers) {
+    if (dying) return;
+    dying = true;
+    const exit = () => process.exit(code);
+    // The process must go even if the report cannot be delivered.
+    setTimeout(exit, 3000).unref();
+    rapid('POST', urlPath, errorBody(err), headers).then(exit, exit);
+}
+
+function initFailure(code) {
+    return (err) => {
+        const type = isErrorLike(err) ? err.name : typeof err;
+        dieAfter(`${API_PREFIX}/init/error`, err, code,
+            { 'Lambda-Runtime-Function-Error-Type': headerSafe(type) });
+    };
+}
+
+let onUncaught = initFailure(129);
+let onRejection = initFailure(128);
+
+function uncaughtException(err) {
+    logError('Uncaught Exception', err);
+    onUncaught(err);
+}
+
+process.on('uncaughtException', uncaughtException);
+process.on('unhandledRejection', (reason, promise) => {
+    const err = new UnhandledPromiseRejection(reason, promise);
+    logError('Unhandled Promise Rejection', err);
+    onRejection(err);
+});
+
+// What happens when the event loop runs dry during an invocation.
+let beforeExitAction = null;
+process.on('beforeExit', () => {
+    if (beforeExitAction) beforeExitAction();
+});
+
+// ---------------------------------------------------------------------------
+// Handler loading.
+
+const FUNCTION_EXPR = /^([^.]*)\.(.*)$/;
+
+async function loadHandler(appRoot, fullHandler) {
+    if (fullHandler.includes('..')) {
+        throw new MalformedHandlerName(`'${fullHandler}' is not a valid handler name. Use absolute ` +
+            'paths when specifying root directories in handler names.');
+    }
+    const base = path.basename(fullHandler);
+    const moduleRoot = fullHandler.slice(0, fullHandler.length - base.length);
+    const match = base.match(FUNCTION_EXPR);
+    if (!match) throw new MalformedHandlerName('Bad handler');
+    const [, moduleName, handlerPath] = match;
+
+    const app = await loadModule(appRoot, moduleRoot, moduleName);
+
+    let fn = app;
+    for (const key of handlerPath.split('.')) fn = fn && fn[key];
+    if (!fn) throw new HandlerNotFound(`${fullHandler} is undefined or not exported`);
+    if (typeof fn !== 'function') throw new HandlerNotFound(`${fullHandler} is not a function`);
+    return fn;
+}
+
+async function loadModule(appRoot, moduleRoot, moduleName) {
+    try {
+        return await findAndLoad(appRoot, moduleRoot, moduleName);
+    } catch (e) {
+        if (e instanceof SyntaxError) throw new UserCodeSyntaxError(e);
+        if (e && e.code === 'MODULE_NOT_FOUND') throw new ImportModuleError(e);
+        throw e;
+    }
+}
+
+async function findAndLoad(appRoot, moduleRoot, moduleName) {
+    const base = path.resolve(appRoot, moduleRoot, moduleName);
+
+    // 1. the file as named (no extension): CommonJS
+    if (existsSync(base)) return require(base);
+
+    // 2. .js as CommonJS, unless the nearest package.json says "type": "module"
+    const typeModule = inTypeModulePackage(base);
+    if (!typeModule && existsSync(base + '.js')) return require(base + '.js');
+
+    // 3. .js as ESM (type module), .mjs as ESM, .cjs as CommonJS
+    if (typeModule && existsSync(base + '.js')) return importFile(base + '.js');
+    if (existsSync(base + '.mjs')) return importFile(base + '.mjs');
+    if (existsSync(base + '.cjs')) return require(base + '.cjs');
+
+    // 4. node's own resolution (node_modules, package "main"), from the task root
+    return require(require.resolve(moduleName, { paths: [appRoot, moduleRoot] }));
+}
+
+async function importFile(file) {
+    const { pathToFileURL } = require('node:url');
+    return import(pathToFileURL(file).href);
+}
+
+function inTypeModulePackage(file) {
+    let dir = path.dirname(file);
+    for (;;) {
+        if (dir.endsWith('/node_modules')) return false;
+        const pj = path.join(dir, 'package.json');
+        if (existsSync(pj)) {
+            try {
+                const pkg = JSON.parse(readFileSync(pj, 'utf8'));
+                return Boolean(pkg) && pkg.type === 'module';
+            } catch (e) {
+                console.warn(`${pj} cannot be read, it will be ignored for ES module detection purposes.`, e);
+                return false;
+            }
+        }
+        if (dir === '/' || dir === path.dirname(dir)) return false;
+        dir = path.dirname(dir);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Invocation: the callback, the context, and who completes first.
+
+function parseJsonHeader(value, name) {
+    if (value === undefined) return undefined;
+    try {
+        return JSON.parse(value);
+    } catch (e) {
+        throw new Error(`Cannot parse ${name} as json: ${e.toString()}`);
+    }
+}
+
+// Returns [callback, callbackContext, markCompleted]. Only the first call of
+// callback/succeed/fail/done counts (later ones are ignored); a response that
+// arrives after the invocation was already reported logs AWS's message.
+function callbacksFor(id, scheduleNext) {
+    let reported = false;
+    let waitForEmptyLoop = true;
+
+    const reportError = (err) => {
+        logError('Invoke Error', err);
+        postError(id, err, scheduleNext);
+    };
+    const complete = (result) => {
+        if (reported) {
+            console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
+            return;
+        }
+        reported = true;
+        postResponse(id, result, scheduleNext);
+    };
+    const callback = (err, result) => {
+        beforeExitAction = null;
+        if (err !== undefined && err !== null) {
+            reportError(err);
+        } else if (!waitForEmptyLoop) {
+            complete(result);
+        } else {
+            beforeExitAction = () => {
+                beforeExitAction = null;
+                setImmediate(() => complete(result));
+            };
+        }
+    };
+    const done = (err, result) => {
+        beforeExitAction = null;
+        if (err !== undefined && err !== null) reportError(err);
+        else complete(result);
+    };
+    const ctx = {
+        get callbackWaitsForEmptyEventLoop() { return waitForEmptyLoop; },
+        set callbackWaitsForEmptyEventLoop(v) { waitForEmptyLoop = v; },
+        succeed: (result) => done(null, result),
+        fail: (err) => done(err === undefined || err === null ? 'handled' : err, null),
+        done,
+    };
+
+    let finished = false;
+    const once = (fn) => function (...args) {
+        if (!finished) {
+            fn(...args);
+            finished = true;
+        }
+    };
+    ctx.succeed = once(ctx.succeed);
+    ctx.fail = once(ctx.fail);
+    ctx.done = once(ctx.done);
+    return [once(callback), ctx, () => { reported = true; }];
+}
+
+function buildContext(headers, ctx) {
+    const deadline = Number.parseInt(headers['lambda-runtime-deadline-ms'], 10);
+    const extra = {
+        functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+        functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+        memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+        logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+        logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+        clientContext: parseJsonHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
+        identity: parseJsonHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
+        invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+        awsRequestId: headers['lambda-runtime-aws-request-id'],
+    };
+    if (headers['lambda-runtime-aws-tenant-id'] !== undefined) {
+        extra.tenantId = headers['lambda-runtime-aws-tenant-id'];
+    }
+    extra.getRemainingTimeInMillis = function getRemainingTimeInMillis() {
+        return deadline - Date.now();
+    };
+    return Object.assign(ctx, extra);
+}
+
+class Runtime {
+    constructor(handler) {
+        this.handler = handler;
+        this.isAsync = Boolean(handler.constructor) && handler.constructor.name === 'AsyncFunction';
+        // No new invocation once a fatal error is being reported.
+        this.scheduleNext = () => {
+            if (!dying) setImmediate(() => this.handleOnce());
+        };
+    }
+
+    async handleOnce() {
+        if (dying) return;
+        let inv;
+        try {
+            inv = await rapid('GET', `${API_PREFIX}/invocation/next`);
+        } catch (e) {
+            lostRuntimeApi('GET next', e.message);
+        }
+        if (inv.status !== 200) lostRuntimeApi('GET next', `HTTP ${inv.status} ${inv.body}`);
+
+        const headers = inv.headers;
+        const id = headers['lambda-runtime-aws-request-id'];
+        currentRequestId = id;
+        currentTenantId = headers['lambda-runtime-aws-tenant-id'];
+        const trace = headers['lambda-runtime-trace-id'];
+        if (trace) env._X_AMZN_TRACE_ID = trace;
+        else delete env._X_AMZN_TRACE_ID;
+
+        const [callback, ctx, markCompleted] = callbacksFor(id, this.scheduleNext);
+        const errorPath = `${API_PREFIX}/invocation/${id}/error`;
+        onUncaught = (err) => dieAfter(errorPath, err, 129);
+        onRejection = (err) => dieAfter(errorPath, err, 128);
+
+        // The loop ran dry and nothing reported: an async handler's promise
+        // never settled (NodeJsExit); a sync handler answers null.
+        beforeExitAction = () => {
+            beforeExitAction = null;
+            markCompleted();
+            if (this.isAsync) {
+                const err = new NodeJsExit(NODEJS_EXIT_MESSAGE);
+                logError('Invoke Error', err);
+                postError(id, err, this.scheduleNext);
+            } else {
+                postResponse(id, null, this.scheduleNext);
+            }
+        };
+
+        try {
+            const result = this.handler(JSON.parse(inv.body), buildContext(headers, ctx), callback);
+            if (result && typeof result.then === 'function') {
+                result.then(ctx.succeed, ctx.fail).catch(ctx.fail);
+            }
+        } catch (err) {
+            callback(err);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+    if (!env.AWS_LAMBDA_RUNTIME_API) throw new Error('AWS_LAMBDA_RUNTIME_API is not set');
+    const appRoot = env.LAMBDA_TASK_ROOT || process.cwd();
+    const handlerName = process.argv[2] || env._HANDLER || '';
+    const handler = await loadHandler(appRoot, handlerName);
+    new Runtime(handler).scheduleNext();
+}
+
+main().catch(uncaughtException);
