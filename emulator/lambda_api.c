@@ -177,6 +177,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
     inv->outcome = INV_PENDING;
     inv->error_type[0] = '\0';
     inv->timed_out = false;
+    inv->init_ms = -1;
     evbuffer_drain(inv->response, evbuffer_get_length(inv->response));
     pool_submit(p, inv);
 }

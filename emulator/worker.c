@@ -53,6 +53,7 @@ struct worker {
     bool first_next_seen;
     double init_ms;
     unsigned long invocations;
+    bool provisioned;
     struct evbuffer *init_error;     /* body of /runtime/init/error */
     char init_error_type[64];
     bool retire;
@@ -311,8 +312,10 @@ void wk_dispatch(struct worker *w, struct invocation *inv)
     inv->worker = w;
     inv->started_us = emu_now_us();
     inv->deadline_ms = emu_epoch_ms() + w->fn->timeout * 1000;
-    if (w->invocations++ == 0)
-        inv->init_ms = w->init_ms; /* this one waited for the cold start */
+    /* the first invocation waited for the cold start; a provisioned
+     * worker was initialised before anyone asked (no Init Duration) */
+    if (w->invocations++ == 0 && !w->provisioned)
+        inv->init_ms = w->init_ms;
     snprintf(deadline, sizeof(deadline), "%lld", (long long)inv->deadline_ms);
     snprintf(arn, sizeof(arn), "arn:aws:lambda:%s:%s:function:%s", m->region, MF_ACCOUNT_ID,
              w->fn->name);
@@ -642,6 +645,7 @@ struct worker *wk_spawn(struct emu *e, struct pool *p, bool provisioned, struct 
     w->pool = p;
     w->fn = pool_function(p);
     w->state = WK_STARTING;
+    w->provisioned = provisioned;
     w->init_ms = -1;
     w->deadline = evtimer_new(e->base, on_deadline, w);
     w->mem_timer = evtimer_new(e->base, on_memory_sample, w);
