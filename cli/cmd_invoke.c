@@ -90,7 +90,7 @@ static int invoke_local(struct fn_ctx *ctx, const char *name, struct buf *event)
     const char *format = fn_opt_value(ctx, "log-format");
     struct emu_opts opts = {
         .aws_port = -1,
-        .log_out = stderr,
+        .log_out = ctx->log.level == FN_LOG_QUIET ? NULL : stderr, /* -q: the response only */
         .color = ctx->log.color,
         .log_format = format && !strcmp(format, "json") ? EMU_LOG_JSON : EMU_LOG_TEXT,
     };

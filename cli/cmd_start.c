@@ -82,7 +82,8 @@ static int start_run(struct fn_ctx *ctx)
         emu_free(e);
         return FN_EXIT_FAILED;
     }
-    banner(e, ctx->log.color);
+    if (ctx->log.level != FN_LOG_QUIET)
+        banner(e, ctx->log.color);
     rc = emu_run(e);
     emu_free(e);
     return rc;
