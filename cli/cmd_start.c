@@ -71,7 +71,7 @@ static int start_run(struct fn_ctx *ctx)
     struct emu_opts opts = {
         .host = fn_opt_value(ctx, "host"),
         .aws_port = (int)aws_port,
-        .log_out = stderr,
+        .log_out = ctx->log.level == FN_LOG_QUIET ? NULL : stderr, /* -q: no function logs */
         .color = ctx->log.color,
         .log_format = format && !strcmp(format, "json") ? EMU_LOG_JSON : EMU_LOG_TEXT,
     };
@@ -82,8 +82,7 @@ static int start_run(struct fn_ctx *ctx)
         emu_free(e);
         return FN_EXIT_FAILED;
     }
-    if (ctx->log.level != FN_LOG_QUIET)
-        banner(e, ctx->log.color);
+    banner(e, ctx->log.color);
     rc = emu_run(e);
     emu_free(e);
     return rc;
