@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const net = require('node:net');
-const { format } = require('node:util');
+const { format, types: { isNativeError } } = require('node:util');
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -63,7 +63,7 @@ const NODEJS_EXIT_MESSAGE =
 
 function isErrorLike(e) {
     if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return false;
-    if (e instanceof Error) return true;
+    if (isNativeError(e) || e instanceof Error) return true;
     return Boolean(e.name && e.message && e.stack) &&
         typeof e.name === 'string' && typeof e.message === 'string' && typeof e.stack === 'string';
 }
@@ -181,10 +181,13 @@ console.warn = makeLogger('WARN');
 console.error = makeLogger('ERROR');
 console.fatal = makeLogger('FATAL');
 
-// "Invoke Error", "Uncaught Exception", "Unhandled Promise Rejection".
+// The runtime's own error lines ("Invoke Error", "Uncaught Exception",
+// "Unhandled Promise Rejection"), unaffected by user code re-patching console.
+const runtimeErrorLog = makeLogger('ERROR');
+
 function logError(label, err) {
-    if (jsonLogs) console.error(err);
-    else console.error(label, toFormatted(err));
+    if (jsonLogs) runtimeErrorLog(err);
+    else runtimeErrorLog(label, toFormatted(err));
 }
 
 // ---------------------------------------------------------------------------
@@ -282,7 +285,10 @@ function exchange(conn, reused, method, urlPath, payload, done) {
                     buf = EMPTY;
                 }
             }
-            if (finished && buf.length) conn.alive = false; // trailing garbage: do not reuse
+            if (finished && buf.length) { // bytes past the response: do not reuse
+                conn.alive = false;
+                conn.sock.destroy();
+            }
         },
         finish() {
             if (finished) return;
@@ -369,7 +375,10 @@ function rapid(method, urlPath, body, headers) {
     return new Promise((resolve, reject) => {
         const done = (err, res) => (err ? reject(err) : resolve(res));
         if (mainBusy) { // the kept-alive connection is in use: a one-off connection
-            exchange(openConn(), false, method, urlPath, payload, (err, res) => {
+            const extra = openConn();
+            exchange(extra, false, method, urlPath, payload, (err, res) => {
+                extra.alive = false;
+                extra.sock.destroy();
                 done(err, res);
             });
             return;
@@ -393,6 +402,10 @@ function lostRuntimeApi(what, detail) {
     process.exit(1);
 }
 
+// Once a fatal error is being reported nothing else is posted: a late
+// response must not overtake the error on another connection.
+let dying = false;
+
 function postResponse(id, result, then) {
     // Throws (like AWS's client) when the result cannot be serialized.
     let body;
@@ -402,42 +415,41 @@ function postResponse(id, result, then) {
         throw new Error('Unable to stringify response body');
     }
     if (body === undefined) body = 'null'; // e.g. a function or symbol as the result
+    if (dying) return;
     rapid('POST', `${API_PREFIX}/invocation/${id}/response`, body)
         .then(() => then(), (e) => lostRuntimeApi('POST response', e.message));
 }
 
-function errorBody(err) {
+function serializeError(err) {
+    const res = toRapidResponse(err);
     try {
-        return JSON.stringify(toRapidResponse(err));
+        return [res.errorType, JSON.stringify(res)];
     } catch {
-        return JSON.stringify({ errorType: 'handled', errorMessage: 'error could not be serialized', trace: [] });
+        return ['handled', JSON.stringify({ errorType: 'handled', errorMessage: 'error could not be serialized', trace: [] })];
     }
 }
 
 function postError(id, err, then) {
-    rapid('POST', `${API_PREFIX}/invocation/${id}/error`, errorBody(err))
+    if (dying) return;
+    rapid('POST', `${API_PREFIX}/invocation/${id}/error`, serializeError(err)[1])
         .then(() => then(), (e) => lostRuntimeApi('POST error', e.message));
 }
 
 // Fatal paths: report, then exit with AWS's codes (129 uncaught exception,
 // 128 unhandled rejection). A second fatal error only gets logged.
-let dying = false;
-
-function dieAfter(urlPath, err, code, headers) {
+function dieAfter(urlPath, err, code, withTypeHeader) {
     if (dying) return;
     dying = true;
+    const [type, body] = serializeError(err);
     const exit = () => process.exit(code);
     // The process must go even if the report cannot be delivered.
     setTimeout(exit, 3000).unref();
-    rapid('POST', urlPath, errorBody(err), headers).then(exit, exit);
+    rapid('POST', urlPath, body, withTypeHeader ? { 'Lambda-Runtime-Function-Error-Type': type } : undefined)
+        .then(exit, exit);
 }
 
 function initFailure(code) {
-    return (err) => {
-        const type = isErrorLike(err) ? err.name : typeof err;
-        dieAfter(`${API_PREFIX}/init/error`, err, code,
-            { 'Lambda-Runtime-Function-Error-Type': headerSafe(type) });
-    };
+    return (err) => dieAfter(`${API_PREFIX}/init/error`, err, code, true);
 }
 
 let onUncaught = initFailure(129);
@@ -564,7 +576,7 @@ function callbacksFor(id, scheduleNext) {
     };
     const complete = (result) => {
         if (reported) {
-            console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
+            runtimeErrorLog('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
             return;
         }
         reported = true;
