@@ -24,15 +24,15 @@ are loaded on error paths only.
 
 Most of the code is in the string _BODY below. CPython compiles a script
 given on the command line from source every time, with no .pyc cache, and
-compiling this much code costs more than all the rest of the start-up (about
-3.5 ms of a 12 ms `python3 -c 0` here); a string literal costs next to
-nothing to compile. _body_code() compiles _BODY once and keeps the code
-object in __pycache__/ beside this file (written atomically, checked against
-the interpreter's bytecode magic, this file's path and the exact text of
-_BODY), so later workers load it in well under a millisecond. Without a
-writable __pycache__ it just compiles every time. _BODY is ordinary Python,
-compiled with this file's name and line numbers, so tracebacks through it
-show the right lines of this file.
+compiling this much code costs more than all the rest of the start-up (3 to
+4 ms, where `python3 -c 0` takes 10 to 12 ms here); a string literal costs
+next to nothing to compile. _body_code() compiles _BODY once and keeps the
+code object in __pycache__/ beside this file, or under PYTHONPYCACHEPREFIX
+(written atomically, checked against the interpreter's bytecode magic, this
+file's path and the exact text of _BODY), so later workers load it in about
+0.1 ms. Where that cannot be written it compiles every time. _BODY is
+ordinary Python, compiled with this file's name and line numbers, so
+tracebacks through it show the right lines of this file.
 """
 
 import marshal
@@ -50,7 +50,10 @@ def _body_code():
     tag = getattr(sys.implementation, "cache_tag", None)
     cache = None
     if magic and tag:
-        cache = os.path.join(os.path.dirname(_SELF), "__pycache__", "bootstrap.%s.fnctl-body" % tag)
+        here = os.path.dirname(_SELF)
+        prefix = getattr(sys, "pycache_prefix", None)  # PYTHONPYCACHEPREFIX, as for .pyc files
+        folder = os.path.join(prefix, here.lstrip(os.sep)) if prefix else os.path.join(here, "__pycache__")
+        cache = os.path.join(folder, "bootstrap.%s.fnctl-body" % tag)
         try:
             with open(cache, "rb") as f:
                 data = f.read()
@@ -183,7 +186,6 @@ def _json_native():
                     "Infinity": float("inf"),
                     "NaN": float("nan"),
                 }.__getitem__
-                memo = {}
 
             _JSONC = (
                 _json.make_scanner(_ScanContext()),
