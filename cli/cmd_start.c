@@ -5,11 +5,16 @@
 
 #include "cli.h"
 #include "emu.h"
+#include "gateway.h"
+#include "router.h"
 #include "term.h"
 #include "text.h"
 #include "banned.h"
 
 static const struct fn_opt start_opts[] = {
+    { "port", 'p', FN_OPT_STRING, "N", "the API Gateway port (default 3000)", FN_COMPLETE_NONE },
+    { "no-stage-prefix", 0, FN_OPT_FLAG, NULL,
+      "serve REST (http event) routes without the /<stage> prefix", FN_COMPLETE_NONE },
     { "aws-port", 0, FN_OPT_STRING, "N", "the aws endpoint's port (default 4566)",
       FN_COMPLETE_NONE },
     { "host", 0, FN_OPT_STRING, "ADDR", "the address to listen on (default 127.0.0.1)",
@@ -39,9 +44,24 @@ static int parse_port(struct fn_ctx *ctx, const char *name, long dflt, long *out
 static void banner(const struct emu *e, bool color)
 {
     const char *b = term_sgr(color, TERM_BOLD), *r = term_sgr(color, TERM_RESET);
+    const char *c = term_sgr(color, TERM_CYAN);
     const struct manifest *m = e->manifest;
+    const struct router *rt = gw_router(e->gateway);
+    bool jwt = false;
     fprintf(stderr, "%sfnctl%s %s: service '%s', stage '%s', region '%s'\n", b, r, FNCTL_VERSION,
             m->service, m->stage, m->region);
+    for (size_t i = 0; i < router_count(rt); i++) {
+        const struct route *x = router_at(rt, i);
+        bool rest = x->api == ROUTE_REST;
+        fprintf(stderr, "  %-7s %shttp://%s:%d%s%s%s  -> %s%s%s\n", x->path ? x->method : "ANY", c,
+                e->opts.host, gw_port(e->gateway), rest ? router_stage_prefix(rt) : "",
+                x->path ? x->path : "/{proxy+} ($default)", r, b, x->fn->key, r);
+        jwt |= !rest && x->ev->u.httpapi.authorizer && x->ev->u.httpapi.authorizer->type &&
+               !strcmp(x->ev->u.httpapi.authorizer->type, "jwt");
+    }
+    if (jwt)
+        fprintf(stderr, "  note: JWT authorizers check issuer, audience, expiry and scopes; "
+                        "signatures are NOT verified locally\n");
     fprintf(stderr, "  aws endpoint  %s  (Lambda Invoke API)\n", e->aws_endpoint);
     for (size_t i = 0; i < m->n_functions; i++)
         fprintf(stderr, "  function      %-20s %s  %s\n", m->functions[i].key,
@@ -60,7 +80,8 @@ static int start_run(struct fn_ctx *ctx)
     long aws_port;
     int rc;
 
-    if (parse_port(ctx, "aws-port", 4566, &aws_port) < 0)
+    long port;
+    if (parse_port(ctx, "aws-port", 4566, &aws_port) < 0 || parse_port(ctx, "port", 3000, &port) < 0)
         return FN_EXIT_USAGE;
     if (format && strcmp(format, "text") && strcmp(format, "json")) {
         fn_err_set(&err, "unknown log format '%s'", format);
@@ -77,7 +98,13 @@ static int start_run(struct fn_ctx *ctx)
     };
     for (size_t i = 0; i < ctx->manifest->n_warnings; i++)
         fn_log_warn_err(&ctx->log, &ctx->manifest->warnings[i]);
-    if (emu_new(&opts, ctx->manifest, &e, &err) < 0 || emu_listen(e, &err) < 0) {
+    struct gw_opts gopts = {
+        .host = opts.host,
+        .port = (int)port,
+        .prepend_stage = !fn_opt_flag(ctx, "no-stage-prefix"),
+    };
+    if (emu_new(&opts, ctx->manifest, &e, &err) < 0 || emu_listen(e, &err) < 0 ||
+        gw_new(e, &gopts, &e->gateway, &err) < 0) {
         fn_cli_error(ctx, &err);
         emu_free(e);
         return FN_EXIT_FAILED;

@@ -8,6 +8,7 @@
 
 #include <event2/http.h>
 
+#include "gateway.h"
 #include "lambda_api.h"
 #include "pool.h"
 #include "runtimes.h"
@@ -144,6 +145,7 @@ void emu_free(struct emu *e)
         pool_free(e->pools[i]);
     free(e->pools);
     wk_free_all(e);
+    gw_free(e->gateway); /* after the pools: their last callbacks answer its requests */
     if (e->aws_http)
         evhttp_free(e->aws_http);
     if (e->sig_int)

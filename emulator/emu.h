@@ -48,6 +48,7 @@ struct emu {
     char *runtime_dir;               /* extracted bootstraps */
     char aws_endpoint[128];          /* http://127.0.0.1:<aws port> */
     struct evhttp *aws_http;         /* the aws port: Lambda Invoke API (S3, SQS later) */
+    struct gateway *gateway;         /* the API Gateway port, or NULL */
     int aws_port;                    /* the bound port */
     struct worker *workers;          /* every live worker, for SIGCHLD */
     struct event *sig_int, *sig_term, *sig_chld, *tick;

@@ -1,0 +1,580 @@
+#include "apigw.h"
+
+#include <ctype.h>
+#include <sys/queue.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/http.h>
+
+#include "b64.h"
+#include "json.h"
+#include "manifest.h"
+#include "text.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define APIGW_API_ID "fnctllocal"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes (and '+' as a space in a query) into a new string. */
+static char *decode(const char *s, size_t len, bool query)
+{
+    char *out = xmalloc(len + 1), *o = out;
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < len && (hi = hexval(s[i + 1])) >= 0 &&
+            (lo = hexval(s[i + 2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (query && s[i] == '+') {
+            *o++ = ' ';
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+bool apigw_is_text(const char *ct)
+{
+    if (!ct || !*ct)
+        return false;
+    if (!strncasecmp(ct, "text/", 5))
+        return true;
+    static const char *const text_types[] = { "application/json", "application/xml",
+                                              "application/javascript", NULL };
+    for (size_t i = 0; text_types[i]; i++) {
+        size_t n = strlen(text_types[i]);
+        if (!strncasecmp(ct, text_types[i], n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+            return true;
+    }
+    return false;
+}
+
+static void clf_time(int64_t ms, char *out, size_t size)
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(out, size, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+}
+
+static const char *header(const struct evkeyvalq *h, const char *name)
+{
+    return evhttp_find_header(h, name);
+}
+
+/* Adds name -> value into obj joining repeats with ',' (HTTP API), or
+ * keeping the last (REST) while a parallel multi object keeps them all. */
+static void add_joined(json_t *obj, const char *key, const char *value)
+{
+    json_t *old = json_object_get(obj, key);
+    if (!old) {
+        json_object_set_new(obj, key, json_string(value));
+        return;
+    }
+    char *joined = xasprintf("%s,%s", json_string_value(old), value);
+    json_object_set_new(obj, key, json_string(joined));
+    free(joined);
+}
+
+static void add_multi(json_t *obj, const char *key, const char *value)
+{
+    json_t *arr = json_object_get(obj, key);
+    if (!arr) {
+        arr = json_array();
+        json_object_set_new(obj, key, arr);
+    }
+    json_array_append_new(arr, json_string(value));
+}
+
+/* Parses the query: v2 joins repeats; v1 keeps the last and all. */
+static void parse_query(const char *q, bool v2, json_t **single, json_t **multi)
+{
+    *single = NULL;
+    *multi = NULL;
+    while (q && *q) {
+        size_t len = strcspn(q, "&");
+        if (len) {
+            const char *eq = memchr(q, '=', len);
+            size_t klen = eq ? (size_t)(eq - q) : len;
+            char *key = decode(q, klen, true);
+            char *val = eq ? decode(eq + 1, len - klen - 1, true) : xstrdup("");
+            if (!*single)
+                *single = json_object();
+            if (v2) {
+                add_joined(*single, key, val);
+            } else {
+                if (!*multi)
+                    *multi = json_object();
+                json_object_set_new(*single, key, json_string(val));
+                add_multi(*multi, key, val);
+            }
+            free(key);
+            free(val);
+        }
+        q += len;
+        if (*q == '&')
+            q++;
+    }
+}
+
+static json_t *path_parameters(const struct route_match *m, bool decoded)
+{
+    if (!m->n_params)
+        return NULL;
+    json_t *o = json_object();
+    for (size_t i = 0; i < m->n_params; i++) {
+        char *name = xstrndup(m->params[i].name, m->params[i].name_len);
+        char *value = decoded ? decode(m->params[i].value, m->params[i].value_len, false)
+                              : xstrndup(m->params[i].value, m->params[i].value_len);
+        json_object_set_new(o, name, json_string(value));
+        free(name);
+        free(value);
+    }
+    return o;
+}
+
+/* body and isBase64Encoded: text as is when it is valid UTF-8 text. */
+static void set_body(json_t *event, const struct apigw_request *req, bool omit_empty)
+{
+    size_t len = evbuffer_get_length(req->body);
+    const char *ct = header(req->headers, "Content-Type");
+    bool b64 = false;
+    if (!len) {
+        if (!omit_empty)
+            json_object_set_new(event, "body", json_null());
+        json_object_set_new(event, "isBase64Encoded", json_false());
+        return;
+    }
+    const char *data = (const char *)evbuffer_pullup(req->body, -1);
+    json_t *text = apigw_is_text(ct) ? json_stringn(data, len) : NULL;
+    if (!text) { /* binary, or "text" that is not UTF-8 */
+        struct buf enc = BUF_INIT;
+        b64_encode(data, len, &enc);
+        text = json_stringn(enc.data, enc.len);
+        buf_release(&enc);
+        b64 = true;
+    }
+    json_object_set_new(event, "body", text);
+    json_object_set_new(event, "isBase64Encoded", json_boolean(b64));
+}
+
+static void domain(const struct apigw_request *req, char *name, size_t nsize, char *prefix,
+                   size_t psize)
+{
+    const char *host = req->host && *req->host ? req->host : "localhost";
+    snprintf(name, nsize, "%s", host);
+    snprintf(prefix, psize, "%.*s", (int)strcspn(host, ".:"), host);
+}
+
+static json_t *event_v2(const struct apigw_request *req, const struct route_match *m)
+{
+    json_t *ev = json_object(), *headers = json_object(), *cookies = NULL;
+    json_t *ctx = json_object(), *http = json_object();
+    struct evkeyval *kv;
+    char when[40], dname[256], dprefix[128];
+
+    json_object_set_new(ev, "version", json_string("2.0"));
+    json_object_set_new(ev, "routeKey", json_string(m->route->route_key));
+    json_object_set_new(ev, "rawPath", json_string(req->path));
+    json_object_set_new(ev, "rawQueryString", json_string(req->query));
+    TAILQ_FOREACH(kv, req->headers, next) {
+        char *name = xstrdup(kv->key);
+        for (char *p = name; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (!strcmp(name, "cookie")) {
+            /* API Gateway moves cookies out of the headers */
+            const char *c = kv->value;
+            while (*c) {
+                while (*c == ' ' || *c == ';')
+                    c++;
+                size_t n = strcspn(c, ";");
+                while (n && c[n - 1] == ' ')
+                    n--;
+                if (n) {
+                    if (!cookies)
+                        cookies = json_array();
+                    json_array_append_new(cookies, json_stringn(c, n));
+                }
+                c += n;
+                while (*c && *c != ';')
+                    c++;
+            }
+        } else {
+            add_joined(headers, name, kv->value);
+        }
+        free(name);
+    }
+    if (cookies)
+        json_object_set_new(ev, "cookies", cookies);
+    json_object_set_new(ev, "headers", headers);
+    json_t *qs, *unused;
+    parse_query(req->query, true, &qs, &unused);
+    if (qs)
+        json_object_set_new(ev, "queryStringParameters", qs);
+
+    domain(req, dname, sizeof(dname), dprefix, sizeof(dprefix));
+    clf_time(req->epoch_ms, when, sizeof(when));
+    json_object_set_new(ctx, "accountId", json_string(MF_ACCOUNT_ID));
+    json_object_set_new(ctx, "apiId", json_string(APIGW_API_ID));
+    if (req->authorizer)
+        json_object_set(ctx, "authorizer", req->authorizer);
+    json_object_set_new(ctx, "domainName", json_string(dname));
+    json_object_set_new(ctx, "domainPrefix", json_string(dprefix));
+    json_object_set_new(http, "method", json_string(req->method));
+    json_object_set_new(http, "path", json_string(req->path));
+    json_object_set_new(http, "protocol", json_string("HTTP/1.1"));
+    json_object_set_new(http, "sourceIp", json_string(req->source_ip));
+    const char *ua = header(req->headers, "User-Agent");
+    json_object_set_new(http, "userAgent", json_string(ua ? ua : ""));
+    json_object_set_new(ctx, "http", http);
+    json_object_set_new(ctx, "requestId", json_string(req->request_id));
+    json_object_set_new(ctx, "routeKey", json_string(m->route->route_key));
+    json_object_set_new(ctx, "stage", json_string("$default"));
+    json_object_set_new(ctx, "time", json_string(when));
+    json_object_set_new(ctx, "timeEpoch", json_integer(req->epoch_ms));
+    json_object_set_new(ev, "requestContext", ctx);
+    set_body(ev, req, true);
+    json_t *pp = path_parameters(m, true);
+    if (pp) {
+        /* keep the documented key order: body, pathParameters, isBase64Encoded */
+        json_t *b64 = json_incref(json_object_get(ev, "isBase64Encoded"));
+        json_object_del(ev, "isBase64Encoded");
+        json_object_set_new(ev, "pathParameters", pp);
+        json_object_set_new(ev, "isBase64Encoded", b64);
+    }
+    return ev;
+}
+
+static json_t *event_v1(const struct apigw_request *req, const struct route_match *m)
+{
+    bool rest = m->route->api == ROUTE_REST;
+    json_t *ev = json_object(), *headers = json_object(), *multi = json_object();
+    json_t *ctx = json_object(), *identity = json_object();
+    struct evkeyval *kv;
+    char when[40], dname[256], dprefix[128], ext_id[17], resource_id[8];
+    const char *resource = m->route->path ? m->route->path : "/{proxy+}";
+
+    if (!rest)
+        json_object_set_new(ev, "version", json_string("1.0"));
+    json_object_set_new(ev, "resource", json_string(resource));
+    json_object_set_new(ev, "path", json_string(m->path));
+    json_object_set_new(ev, "httpMethod", json_string(req->method));
+    TAILQ_FOREACH(kv, req->headers, next) {
+        char *name = xstrdup(kv->key);
+        if (!rest)
+            for (char *p = name; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+        /* API Gateway's REST front end does not pass these on */
+        if (rest && (!strcasecmp(name, "Content-Length") || !strcasecmp(name, "Connection"))) {
+            free(name);
+            continue;
+        }
+        json_object_set_new(headers, name, json_string(kv->value));
+        add_multi(multi, name, kv->value);
+        free(name);
+    }
+    json_object_set_new(ev, "headers", headers);
+    json_object_set_new(ev, "multiValueHeaders", multi);
+    json_t *qs, *mqs;
+    parse_query(req->query, false, &qs, &mqs);
+    json_object_set_new(ev, "queryStringParameters", qs ? qs : json_null());
+    json_object_set_new(ev, "multiValueQueryStringParameters", mqs ? mqs : json_null());
+    json_t *pp = path_parameters(m, !rest); /* REST passes path values undecoded */
+    json_object_set_new(ev, "pathParameters", pp ? pp : json_null());
+    json_object_set_new(ev, "stageVariables", json_null());
+
+    domain(req, dname, sizeof(dname), dprefix, sizeof(dprefix));
+    clf_time(req->epoch_ms, when, sizeof(when));
+    snprintf(ext_id, sizeof(ext_id), "%.8sEAAA=", req->request_id);
+    snprintf(resource_id, sizeof(resource_id), "%.6s", req->request_id + 9);
+    json_object_set_new(ctx, "accountId", json_string(MF_ACCOUNT_ID));
+    json_object_set_new(ctx, "apiId", json_string(APIGW_API_ID));
+    if (req->authorizer)
+        json_object_set(ctx, "authorizer", req->authorizer);
+    json_object_set_new(ctx, "domainName", json_string(dname));
+    json_object_set_new(ctx, "domainPrefix", json_string(dprefix));
+    json_object_set_new(ctx, "extendedRequestId", json_string(ext_id));
+    json_object_set_new(ctx, "httpMethod", json_string(req->method));
+    static const char *const nulls[] = { "accessKey", "accountId", "caller",
+                                         "cognitoAuthenticationProvider",
+                                         "cognitoAuthenticationType", "cognitoIdentityId",
+                                         "cognitoIdentityPoolId", "principalOrgId", NULL };
+    for (size_t i = 0; nulls[i]; i++)
+        json_object_set_new(identity, nulls[i], json_null());
+    json_object_set_new(identity, "sourceIp", json_string(req->source_ip));
+    json_object_set_new(identity, "user", json_null());
+    const char *ua = header(req->headers, "User-Agent");
+    json_object_set_new(identity, "userAgent", ua ? json_string(ua) : json_null());
+    json_object_set_new(identity, "userArn", json_null());
+    json_object_set_new(ctx, "identity", identity);
+    json_object_set_new(ctx, "path", json_string(req->path)); /* with the stage, as AWS */
+    json_object_set_new(ctx, "protocol", json_string("HTTP/1.1"));
+    json_object_set_new(ctx, "requestId", json_string(req->request_id));
+    json_object_set_new(ctx, "requestTime", json_string(when));
+    json_object_set_new(ctx, "requestTimeEpoch", json_integer(req->epoch_ms));
+    json_object_set_new(ctx, "resourceId", rest ? json_string(resource_id) : json_null());
+    json_object_set_new(ctx, "resourcePath", json_string(resource));
+    json_object_set_new(ctx, "stage", json_string(rest ? req->stage : "$default"));
+    json_object_set_new(ev, "requestContext", ctx);
+    set_body(ev, req, false);
+    return ev;
+}
+
+int apigw_event(const struct apigw_request *req, const struct route_match *match, struct buf *out)
+{
+    const struct route *rt = match->route;
+    bool v2 = rt->api == ROUTE_HTTP_API && strcmp(rt->ev->u.httpapi.payload, "1.0") != 0;
+    json_t *ev = v2 ? event_v2(req, match) : event_v1(req, match);
+    int rc = fj_dump(ev, out);
+    json_decref(ev);
+    return rc;
+}
+
+/* --- responses --- */
+
+void apigw_response_init(struct apigw_response *r)
+{
+    r->status = 200;
+    TAILQ_INIT(&r->headers);
+    r->body = evbuffer_new();
+}
+
+void apigw_response_release(struct apigw_response *r)
+{
+    evhttp_clear_headers(&r->headers);
+    if (r->body)
+        evbuffer_free(r->body);
+    r->body = NULL;
+}
+
+static void reset(struct apigw_response *r)
+{
+    evhttp_clear_headers(&r->headers);
+    evbuffer_drain(r->body, evbuffer_get_length(r->body));
+}
+
+void apigw_error(bool http_api, int status, const char *message, struct apigw_response *out)
+{
+    reset(out);
+    out->status = status;
+    evhttp_add_header(&out->headers, "Content-Type", "application/json");
+    /* REST's Lambda errors are written with a space after the colon */
+    if (!http_api && (status == 502 || status == 504))
+        evbuffer_add_printf(out->body, "{\"message\": \"%s\"}", message);
+    else
+        evbuffer_add_printf(out->body, "{\"message\":\"%s\"}", message);
+}
+
+static void malformed(bool http_api, struct apigw_response *out)
+{
+    if (http_api)
+        apigw_error(true, 500, "Internal Server Error", out);
+    else
+        apigw_error(false, 502, "Internal server error", out);
+}
+
+/* A header value as text: strings as they are, numbers and booleans too. */
+static char *value_text(const json_t *v)
+{
+    if (json_is_string(v))
+        return xstrdup(json_string_value(v));
+    if (json_is_integer(v))
+        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    if (json_is_real(v))
+        return xasprintf("%g", json_real_value(v));
+    if (json_is_boolean(v))
+        return xstrdup(json_is_true(v) ? "true" : "false");
+    return NULL;
+}
+
+static bool status_of(const json_t *v, int *out)
+{
+    long n;
+    if (json_is_integer(v)) {
+        n = (long)json_integer_value(v);
+    } else if (json_is_string(v) && tx_parse_long(json_string_value(v), 100, 599, &n)) {
+        ;
+    } else {
+        return false;
+    }
+    if (n < 100 || n > 599)
+        return false;
+    *out = (int)n;
+    return true;
+}
+
+static bool set_body_text(const json_t *body, bool b64, struct apigw_response *out)
+{
+    if (!body || json_is_null(body))
+        return true;
+    if (!json_is_string(body))
+        return false;
+    const char *s = json_string_value(body);
+    size_t len = json_string_length(body);
+    if (!b64) {
+        evbuffer_add(out->body, s, len);
+        return true;
+    }
+    struct buf raw = BUF_INIT;
+    bool ok = b64_decode(s, len, &raw) == 0;
+    if (ok)
+        evbuffer_add(out->body, raw.data ? raw.data : "", raw.len);
+    buf_release(&raw);
+    return ok;
+}
+
+static void map_v2(json_t *v, const char *payload, size_t len, struct apigw_response *out)
+{
+    json_t *status = json_is_object(v) ? json_object_get(v, "statusCode") : NULL;
+    if (!status) {
+        /* no statusCode: 200 application/json with the payload as the body
+         * (a JSON string's content, as AWS infers it) */
+        out->status = 200;
+        evhttp_add_header(&out->headers, "Content-Type", "application/json");
+        if (json_is_string(v))
+            evbuffer_add(out->body, json_string_value(v), json_string_length(v));
+        else
+            evbuffer_add(out->body, payload, len);
+        return;
+    }
+    if (!status_of(status, &out->status))
+        goto bad;
+    json_t *headers = json_object_get(v, "headers");
+    const char *key;
+    json_t *hv;
+    bool content_type = false;
+    if (headers && !json_is_null(headers)) {
+        if (!json_is_object(headers))
+            goto bad;
+        json_object_foreach(headers, key, hv) {
+            char *text = value_text(hv);
+            if (!text)
+                goto bad;
+            evhttp_add_header(&out->headers, key, text);
+            content_type |= !strcasecmp(key, "Content-Type");
+            free(text);
+        }
+    }
+    json_t *cookies = json_object_get(v, "cookies");
+    if (cookies && json_is_array(cookies)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(cookies, i, c)
+            if (json_is_string(c))
+                evhttp_add_header(&out->headers, "Set-Cookie", json_string_value(c));
+    }
+    if (!content_type)
+        evhttp_add_header(&out->headers, "Content-Type", "application/json");
+    if (!set_body_text(json_object_get(v, "body"), json_is_true(json_object_get(v, "isBase64Encoded")),
+                       out))
+        goto bad;
+    return;
+bad:
+    malformed(true, out);
+}
+
+static void map_v1(json_t *v, bool http_api, struct apigw_response *out)
+{
+    static const char *const allowed[] = { "statusCode", "body", "headers", "multiValueHeaders",
+                                           "isBase64Encoded", "base64Encoded", NULL };
+    const char *key;
+    json_t *val;
+    if (!json_is_object(v) || json_object_size(v) == 0)
+        goto bad;
+    json_object_foreach(v, key, val) {
+        bool ok = false;
+        for (size_t i = 0; allowed[i] && !ok; i++)
+            ok = !strcmp(key, allowed[i]);
+        if (!ok)
+            goto bad;
+    }
+    json_t *status = json_object_get(v, "statusCode");
+    out->status = 200;
+    if (status && !status_of(status, &out->status))
+        goto bad;
+    json_t *multi = json_object_get(v, "multiValueHeaders");
+    json_t *headers = json_object_get(v, "headers");
+    bool content_type = false;
+    if (multi && !json_is_null(multi)) {
+        if (!json_is_object(multi))
+            goto bad;
+        json_object_foreach(multi, key, val) {
+            size_t i;
+            json_t *item;
+            if (!json_is_array(val))
+                goto bad;
+            json_array_foreach(val, i, item) {
+                char *text = value_text(item);
+                if (!text)
+                    goto bad;
+                evhttp_add_header(&out->headers, key, text);
+                free(text);
+            }
+            content_type |= !strcasecmp(key, "Content-Type");
+        }
+    }
+    if (headers && !json_is_null(headers)) {
+        if (!json_is_object(headers))
+            goto bad;
+        json_object_foreach(headers, key, val) {
+            char *text = value_text(val);
+            if (!text)
+                goto bad;
+            /* a value already given by multiValueHeaders is not repeated */
+            json_t *same = multi ? json_object_get(multi, key) : NULL;
+            bool dup = false;
+            size_t i;
+            json_t *item;
+            if (same && json_is_array(same))
+                json_array_foreach(same, i, item)
+                    dup |= json_is_string(item) && !strcmp(json_string_value(item), text);
+            if (!dup)
+                evhttp_add_header(&out->headers, key, text);
+            content_type |= !strcasecmp(key, "Content-Type");
+            free(text);
+        }
+    }
+    if (!content_type)
+        evhttp_add_header(&out->headers, "Content-Type", "application/json");
+    bool b64 = json_is_true(json_object_get(v, "isBase64Encoded")) ||
+               json_is_true(json_object_get(v, "base64Encoded"));
+    if (!set_body_text(json_object_get(v, "body"), b64, out))
+        goto bad;
+    return;
+bad:
+    malformed(http_api, out);
+}
+
+void apigw_map_response(bool http_api, bool v2, const char *payload, size_t len,
+                        struct apigw_response *out)
+{
+    json_error_t jerr;
+    json_t *v = json_loadb(payload, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+    reset(out);
+    if (!v) {
+        malformed(http_api, out);
+        return;
+    }
+    if (v2)
+        map_v2(v, payload, len, out);
+    else
+        map_v1(v, http_api, out);
+    json_decref(v);
+}

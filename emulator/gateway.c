@@ -1,0 +1,460 @@
+#include "gateway.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "apigw.h"
+#include "b64.h"
+#include "invoke.h"
+#include "pool.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define GW_HTTP_API_TIMEOUT 30
+#define GW_REST_TIMEOUT 29
+
+struct gateway {
+    struct emu *emu;
+    struct evhttp *http;
+    int port;
+    struct router *router;
+    struct gw_opts opts;
+};
+
+/* One request waiting for its function. */
+struct gw_call {
+    struct gateway *g;
+    struct evhttp_request *req; /* NULL once answered or the client left */
+    struct evhttp_connection *conn;
+    bool http_api, v2;
+    char request_id[40];
+    char origin[512];
+    struct event *timeout;
+    struct invocation *inv;
+};
+
+static void gw_request_id(bool http_api, char *out, size_t size)
+{
+    if (!http_api) {
+        char uuid[37];
+        inv_uuid(uuid);
+        snprintf(out, size, "%s", uuid);
+        return;
+    }
+    /* HTTP API's ids look like "LV7fzho-PHcEJPw=" */
+    unsigned char raw[11];
+    char uuid[37];
+    inv_uuid(uuid);
+    for (size_t i = 0; i < sizeof(raw); i++)
+        raw[i] = (unsigned char)(uuid[i * 3 % 36] * 31 + uuid[(i * 7 + 1) % 36]);
+    struct buf enc = BUF_INIT;
+    b64_encode(raw, sizeof(raw), &enc);
+    for (size_t i = 0; i < enc.len; i++)
+        if (enc.data[i] == '/')
+            enc.data[i] = '-';
+    snprintf(out, size, "%s", buf_cstr(&enc));
+    buf_release(&enc);
+}
+
+static void add_request_headers(struct evkeyvalq *h, bool http_api, const char *id)
+{
+    if (http_api) {
+        evhttp_add_header(h, "apigw-requestid", id);
+    } else {
+        char trace[80];
+        evhttp_add_header(h, "x-amzn-RequestId", id);
+        evhttp_add_header(h, "x-amz-apigw-id", "fnctlEAAAAA=");
+        snprintf(trace, sizeof(trace), "Root=1-%08llx-%.24s", (unsigned long long)(emu_epoch_ms() / 1000),
+                 "fnctl000000000000000000000000");
+        evhttp_add_header(h, "X-Amzn-Trace-Id", trace);
+    }
+}
+
+static void send_response(struct evhttp_request *req, struct apigw_response *r, bool http_api,
+                          const char *id, const char *error_type)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, &r->headers, next)
+        evhttp_add_header(out, kv->key, kv->value);
+    add_request_headers(out, http_api, id);
+    if (error_type)
+        evhttp_add_header(out, "x-amzn-ErrorType", error_type);
+    evhttp_send_reply(req, r->status, NULL, r->body);
+}
+
+static void send_error(struct evhttp_request *req, bool http_api, int status, const char *message,
+                       const char *error_type)
+{
+    struct apigw_response r;
+    char id[40];
+    apigw_response_init(&r);
+    apigw_error(http_api, status, message, &r);
+    gw_request_id(http_api, id, sizeof(id));
+    send_response(req, &r, http_api, id, http_api ? NULL : error_type);
+    apigw_response_release(&r);
+}
+
+/* --- CORS --- */
+
+static void join_list(const struct strvec *sv, struct buf *out)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        buf_addf(out, "%s%s", i ? "," : "", sv->v[i]);
+}
+
+static const char *allowed_origin(const struct mf_cors *c, const char *origin)
+{
+    for (size_t i = 0; i < c->origins.n; i++) {
+        if (!strcmp(c->origins.v[i], "*"))
+            return "*";
+        if (origin && !strcasecmp(c->origins.v[i], origin))
+            return origin;
+    }
+    return NULL;
+}
+
+/* The methods of every HTTP API route, for allowedMethods left unset. */
+static void http_api_methods(const struct router *r, struct buf *out)
+{
+    static const char *const any[] = { "GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD",
+                                       "DELETE", NULL };
+    struct strvec seen = STRVEC_INIT;
+    strvec_push(&seen, "OPTIONS");
+    for (size_t i = 0; i < router_count(r); i++) {
+        const struct route *rt = router_at(r, i);
+        if (rt->api != ROUTE_HTTP_API)
+            continue;
+        if (!strcmp(rt->method, "ANY")) {
+            for (size_t k = 0; any[k]; k++)
+                if (strvec_find(&seen, any[k]) < 0)
+                    strvec_push(&seen, any[k]);
+        } else if (strvec_find(&seen, rt->method) < 0) {
+            strvec_push(&seen, rt->method);
+        }
+    }
+    join_list(&seen, out);
+    strvec_clear(&seen);
+}
+
+static void cors_headers(struct gateway *g, const struct mf_cors *c, bool http_api,
+                         const char *origin, bool preflight, const char *route_method,
+                         struct evkeyvalq *h)
+{
+    const char *allow = allowed_origin(c, origin);
+    struct buf v = BUF_INIT;
+    if (!allow)
+        return;
+    evhttp_add_header(h, "Access-Control-Allow-Origin", allow);
+    if (c->allow_credentials)
+        evhttp_add_header(h, "Access-Control-Allow-Credentials", "true");
+    if (c->expose_headers.n && !preflight) {
+        join_list(&c->expose_headers, &v);
+        evhttp_add_header(h, "Access-Control-Expose-Headers", buf_cstr(&v));
+    }
+    if (!preflight)
+        goto out;
+    buf_reset(&v);
+    join_list(&c->headers, &v);
+    evhttp_add_header(h, "Access-Control-Allow-Headers", buf_cstr(&v));
+    buf_reset(&v);
+    if (c->methods.n) {
+        for (size_t i = 0; i < c->methods.n; i++) {
+            const char *m = c->methods.v[i];
+            buf_addf(&v, "%s%s", i ? "," : "", !strcmp(m, "ANY") && !http_api
+                                                    ? "DELETE,GET,HEAD,PATCH,POST,PUT"
+                                                    : m);
+        }
+    } else if (http_api) {
+        http_api_methods(g->router, &v);
+    } else {
+        buf_addf(&v, "OPTIONS,%s", route_method);
+    }
+    evhttp_add_header(h, "Access-Control-Allow-Methods", buf_cstr(&v));
+    if (c->max_age >= 0) {
+        buf_reset(&v);
+        buf_addf(&v, "%ld", c->max_age);
+        evhttp_add_header(h, "Access-Control-Max-Age", buf_cstr(&v));
+    }
+    if (!http_api && c->cache_control)
+        evhttp_add_header(h, "Cache-Control", c->cache_control);
+out:
+    buf_release(&v);
+}
+
+/* An OPTIONS preflight API Gateway answers itself. Returns true if sent. */
+static bool preflight(struct gateway *g, struct evhttp_request *req, const char *path)
+{
+    const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    const char *origin = evhttp_find_header(in, "Origin");
+    const char *want = evhttp_find_header(in, "Access-Control-Request-Method");
+    const struct manifest *m = g->emu->manifest;
+    struct route_match match;
+    bool path_matched;
+
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_OPTIONS || !origin || !want)
+        return false;
+    /* REST: the OPTIONS method Serverless creates for a path with cors */
+    if (router_match(g->router, want, path, &match, &path_matched) &&
+        match.route->api == ROUTE_REST && match.route->ev->u.http.cors.enabled) {
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+        char id[40];
+        cors_headers(g, &match.route->ev->u.http.cors, false, origin, true, match.route->method,
+                     h);
+        evhttp_add_header(h, "Content-Type", "application/json");
+        gw_request_id(false, id, sizeof(id));
+        add_request_headers(h, false, id);
+        evhttp_send_reply(req, 200, "OK", NULL);
+        return true;
+    }
+    /* HTTP API: corsConfiguration answers every preflight */
+    if (m->httpapi_cors.enabled) {
+        bool any_http_api = false;
+        for (size_t i = 0; i < router_count(g->router); i++)
+            any_http_api |= router_at(g->router, i)->api == ROUTE_HTTP_API;
+        if (any_http_api) {
+            struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+            char id[40];
+            cors_headers(g, &m->httpapi_cors, true, origin, true, NULL, h);
+            gw_request_id(true, id, sizeof(id));
+            add_request_headers(h, true, id);
+            evhttp_send_reply(req, 204, "No Content", NULL);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* --- invocations --- */
+
+static void call_free(struct gw_call *c)
+{
+    if (c->timeout)
+        event_free(c->timeout);
+    free(c);
+}
+
+static void on_client_gone(struct evhttp_connection *conn, void *arg)
+{
+    struct gw_call *c = arg;
+    (void)conn;
+    c->req = NULL;
+}
+
+static void forget_request(struct gw_call *c)
+{
+    if (c->req)
+        evhttp_connection_set_closecb(c->conn, NULL, NULL);
+    c->req = NULL;
+}
+
+static void on_integration_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct gw_call *c = arg;
+    (void)fd;
+    (void)what;
+    if (!c->req)
+        return;
+    struct evhttp_request *req = c->req;
+    forget_request(c);
+    /* the invocation runs on; its outcome is dropped when it arrives */
+    if (c->http_api)
+        send_error(req, true, 503, "Service Unavailable", NULL);
+    else
+        send_error(req, false, 504, "Endpoint request timed out", "IntegrationTimeout");
+}
+
+static void on_invocation_done(struct invocation *inv, void *arg)
+{
+    struct gw_call *c = arg;
+    struct apigw_response r;
+
+    if (c->req) {
+        struct evhttp_request *req = c->req;
+        forget_request(c);
+        apigw_response_init(&r);
+        if (inv->outcome == INV_SUCCESS) {
+            size_t len = evbuffer_get_length(inv->response);
+            apigw_map_response(c->http_api, c->v2, (const char *)evbuffer_pullup(inv->response, -1),
+                               len, &r);
+        } else if (c->http_api) {
+            apigw_error(true, 500, "Internal Server Error", &r);
+        } else {
+            apigw_error(false, 502, "Internal server error", &r);
+        }
+        const struct manifest *m = c->g->emu->manifest;
+        if (c->http_api && m->httpapi_cors.enabled && c->origin[0]) {
+            /* HTTP API puts its CORS headers on every response (and drops the
+             * function's own) */
+            evhttp_remove_header(&r.headers, "Access-Control-Allow-Origin");
+            cors_headers(c->g, &m->httpapi_cors, true, c->origin, false, NULL, &r.headers);
+        }
+        send_response(req, &r, c->http_api, c->request_id, NULL);
+        apigw_response_release(&r);
+    }
+    inv_free(inv);
+    call_free(c);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct gateway *g = arg;
+    struct emu *e = g->emu;
+    const char *uri = evhttp_request_get_uri(req);
+    const char *q = strchr(uri, '?');
+    char *path = q ? xstrndup(uri, (size_t)(q - uri)) : xstrdup(uri);
+    const char *method;
+    struct route_match match;
+    bool path_matched;
+    struct buf event = BUF_INIT;
+
+    switch (evhttp_request_get_command(req)) {
+    case EVHTTP_REQ_GET: method = "GET"; break;
+    case EVHTTP_REQ_POST: method = "POST"; break;
+    case EVHTTP_REQ_PUT: method = "PUT"; break;
+    case EVHTTP_REQ_DELETE: method = "DELETE"; break;
+    case EVHTTP_REQ_PATCH: method = "PATCH"; break;
+    case EVHTTP_REQ_HEAD: method = "HEAD"; break;
+    case EVHTTP_REQ_OPTIONS: method = "OPTIONS"; break;
+    default: method = "OTHER"; break;
+    }
+    if (preflight(g, req, path))
+        goto out;
+    if (!router_match(g->router, method, path, &match, &path_matched)) {
+        const char *prefix = router_stage_prefix(g->router);
+        bool rest = prefix[0] ? !strncmp(path, prefix, strlen(prefix)) : path_matched;
+        if (rest)
+            send_error(req, false, 403, "Missing Authentication Token",
+                       "MissingAuthenticationTokenException");
+        else
+            send_error(req, true, 404, "Not Found", NULL);
+        goto out;
+    }
+
+    const struct route *rt = match.route;
+    struct gw_call *c = xcalloc(1, sizeof(*c));
+    c->g = g;
+    c->req = req;
+    c->conn = evhttp_request_get_connection(req);
+    c->http_api = rt->api == ROUTE_HTTP_API;
+    c->v2 = c->http_api && strcmp(rt->ev->u.httpapi.payload, "1.0") != 0;
+    gw_request_id(c->http_api, c->request_id, sizeof(c->request_id));
+    const char *origin = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
+    snprintf(c->origin, sizeof(c->origin), "%s", origin ? origin : "");
+
+    char ip[64] = "127.0.0.1";
+    const char *peer = NULL;
+    ev_uint16_t peer_port;
+    evhttp_connection_get_peer(c->conn, (char **)&peer, &peer_port);
+    if (peer)
+        snprintf(ip, sizeof(ip), "%s", peer);
+    const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+    struct apigw_request areq = {
+        .method = method,
+        .path = path,
+        .query = q ? q + 1 : "",
+        .headers = evhttp_request_get_input_headers(req),
+        .body = evhttp_request_get_input_buffer(req),
+        .source_ip = ip,
+        .stage = e->manifest->stage,
+        .request_id = c->request_id,
+        .epoch_ms = emu_epoch_ms(),
+        .host = host,
+    };
+    if (evbuffer_get_length(areq.body) > INV_MAX_SYNC_REQUEST) {
+        send_error(req, c->http_api, 413, c->http_api ? "Request Entity Too Large"
+                                                      : "Request Too Long", NULL);
+        call_free(c);
+        goto out;
+    }
+    apigw_event(&areq, &match, &event);
+
+    struct pool *p = emu_pool(e, rt->fn->key);
+    struct invocation *inv = inv_new(INV_REQUEST_RESPONSE);
+    evbuffer_add(inv->event, event.data, event.len);
+    inv->done = on_invocation_done;
+    inv->done_arg = c;
+    c->inv = inv;
+    if (pool_submit(p, inv) < 0) {
+        inv_free(inv);
+        send_error(req, c->http_api, 429, "Too Many Requests", "ThrottlingException");
+        call_free(c);
+        goto out;
+    }
+    evhttp_connection_set_closecb(c->conn, on_client_gone, c);
+    c->timeout = evtimer_new(e->base, on_integration_timeout, c);
+    struct timeval tv = { c->http_api ? GW_HTTP_API_TIMEOUT : GW_REST_TIMEOUT, 0 };
+    evtimer_add(c->timeout, &tv);
+out:
+    buf_release(&event);
+    free(path);
+}
+
+int gw_new(struct emu *e, const struct gw_opts *opts, struct gateway **out, struct fn_err *err)
+{
+    struct gateway *g = xcalloc(1, sizeof(*g));
+    struct evhttp_bound_socket *bound;
+    struct sockaddr_storage addr;
+    socklen_t alen = sizeof(addr);
+
+    *out = NULL;
+    g->emu = e;
+    g->opts = *opts;
+    g->router = router_new(e->manifest, opts->prepend_stage);
+    g->http = evhttp_new(e->base);
+    evhttp_set_max_body_size(g->http, 2 * INV_MAX_SYNC_REQUEST);
+    evhttp_set_allowed_methods(g->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
+                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+    evhttp_set_gencb(g->http, on_request, g);
+    bound = evhttp_bind_socket_with_handle(g->http, opts->host ? opts->host : "127.0.0.1",
+                                           (ev_uint16_t)opts->port);
+    if (!bound) {
+        fn_err_errno(err, errno, "cannot listen on %s:%d", opts->host ? opts->host : "127.0.0.1",
+                     opts->port);
+        fn_err_hint(err, "is serverless-offline or another fnctl running? choose another port with --port");
+        gw_free(g);
+        return -1;
+    }
+    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &alen) == 0)
+        g->port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
+                                                   : ((struct sockaddr_in *)&addr)->sin_port);
+    *out = g;
+    return 0;
+}
+
+void gw_free(struct gateway *g)
+{
+    if (!g)
+        return;
+    if (g->http)
+        evhttp_free(g->http);
+    router_free(g->router);
+    free(g);
+}
+
+int gw_port(const struct gateway *g)
+{
+    return g->port;
+}
+
+const struct router *gw_router(const struct gateway *g)
+{
+    return g->router;
+}
+
+void gw_set_manifest(struct gateway *g, const struct manifest *m)
+{
+    router_free(g->router);
+    g->router = router_new(m, g->opts.prepend_stage);
+}
