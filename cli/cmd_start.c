@@ -7,12 +7,15 @@
 #include "emu.h"
 #include "gateway.h"
 #include "router.h"
+#include "watch.h"
 #include "term.h"
 #include "text.h"
 #include "banned.h"
 
 static const struct fn_opt start_opts[] = {
     { "port", 'p', FN_OPT_STRING, "N", "the API Gateway port (default 3000)", FN_COMPLETE_NONE },
+    { "no-watch", 0, FN_OPT_FLAG, NULL, "no hot reload (no inotify on the service directory)",
+      FN_COMPLETE_NONE },
     { "no-stage-prefix", 0, FN_OPT_FLAG, NULL,
       "serve REST (http event) routes without the /<stage> prefix", FN_COMPLETE_NONE },
     { "aws-port", 0, FN_OPT_STRING, "N", "the aws endpoint's port (default 4566)",
@@ -41,15 +44,12 @@ static int parse_port(struct fn_ctx *ctx, const char *name, long dflt, long *out
     return 0;
 }
 
-static void banner(const struct emu *e, bool color)
+static void print_routes(const struct emu *e, bool color)
 {
     const char *b = term_sgr(color, TERM_BOLD), *r = term_sgr(color, TERM_RESET);
     const char *c = term_sgr(color, TERM_CYAN);
-    const struct manifest *m = e->manifest;
     const struct router *rt = gw_router(e->gateway);
     bool jwt = false;
-    fprintf(stderr, "%sfnctl%s %s: service '%s', stage '%s', region '%s'\n", b, r, FNCTL_VERSION,
-            m->service, m->stage, m->region);
     for (size_t i = 0; i < router_count(rt); i++) {
         const struct route *x = router_at(rt, i);
         bool rest = x->api == ROUTE_REST;
@@ -62,6 +62,17 @@ static void banner(const struct emu *e, bool color)
     if (jwt)
         fprintf(stderr, "  note: JWT authorizers check issuer, audience, expiry and scopes; "
                         "signatures are NOT verified locally\n");
+}
+
+static void banner(const struct emu *e, bool color, bool watching)
+{
+    const char *b = term_sgr(color, TERM_BOLD), *r = term_sgr(color, TERM_RESET);
+    const struct manifest *m = e->manifest;
+    fprintf(stderr, "%sfnctl%s %s: service '%s', stage '%s', region '%s'\n", b, r, FNCTL_VERSION,
+            m->service, m->stage, m->region);
+    print_routes(e, color);
+    if (watching)
+        fprintf(stderr, "  watching %s for changes (hot reload)\n", m->dir);
     fprintf(stderr, "  aws endpoint  %s  (Lambda Invoke API)\n", e->aws_endpoint);
     for (size_t i = 0; i < m->n_functions; i++)
         fprintf(stderr, "  function      %-20s %s  %s\n", m->functions[i].key,
@@ -70,6 +81,42 @@ static void banner(const struct emu *e, bool color)
     fprintf(stderr, "  try: aws lambda invoke --endpoint-url %s --function-name %s out.json\n",
             e->aws_endpoint, m->n_functions ? m->functions[0].name : "NAME");
     fprintf(stderr, "press Ctrl-C to stop\n");
+}
+
+struct reload {
+    struct fn_ctx *ctx;
+    struct emu *emu;
+};
+
+static void on_change(void *arg, bool manifest_changed, const char *path)
+{
+    struct reload *rl = arg;
+    struct fn_ctx *ctx = rl->ctx;
+    struct emu *e = rl->emu;
+    if (!manifest_changed) {
+        fn_log_info(&ctx->log, "fnctl: %s changed: functions restart with the new code", path);
+        emu_retire_workers(e);
+        return;
+    }
+    struct fn_err err = FN_ERR_INIT;
+    struct manifest *m = NULL;
+    struct mf_opts opts = {
+        .path = ctx->manifest->path,
+        .stage = fn_opt_value(ctx, "stage"),
+        .region = fn_opt_value(ctx, "region"),
+        .aws_endpoint = e->aws_endpoint,
+    };
+    if (mf_load(&opts, &m, &err) < 0) {
+        fn_cli_error(ctx, &err);
+        fn_log_info(&ctx->log, "fnctl: %s has an error: the routes and functions that were "
+                               "running stay until it is fixed", opts.path);
+        return;
+    }
+    for (size_t i = 0; i < m->n_warnings; i++)
+        fn_log_warn_err(&ctx->log, &m->warnings[i]);
+    emu_swap_manifest(e, m);
+    fn_log_info(&ctx->log, "fnctl: %s reloaded", opts.path);
+    print_routes(e, ctx->log.color);
 }
 
 static int start_run(struct fn_ctx *ctx)
@@ -109,8 +156,17 @@ static int start_run(struct fn_ctx *ctx)
         emu_free(e);
         return FN_EXIT_FAILED;
     }
-    banner(e, ctx->log.color);
+    struct watch *w = NULL;
+    struct reload rl = { ctx, e };
+    if (!fn_opt_flag(ctx, "no-watch") &&
+        wt_new(e, ctx->manifest->dir, ctx->manifest->path, on_change, &rl, &w, &err) < 0) {
+        fn_cli_error(ctx, &err);
+        emu_free(e);
+        return FN_EXIT_FAILED;
+    }
+    banner(e, ctx->log.color, w != NULL);
     rc = emu_run(e);
+    wt_free(w);
     emu_free(e);
     return rc;
 }

@@ -53,6 +53,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     (void)what;
     for (size_t i = 0; i < e->n_pools; i++)
         pool_tick(e->pools[i], now);
+    for (size_t i = 0; i < e->n_old_pools; i++)
+        pool_tick(e->old_pools[i], now);
 }
 
 int emu_new(const struct emu_opts *opts, const struct manifest *m, struct emu **out,
@@ -125,6 +127,32 @@ void emu_stop(struct emu *e, int exit_code)
     event_base_loopbreak(e->base);
 }
 
+void emu_retire_workers(struct emu *e)
+{
+    for (size_t i = 0; i < e->n_pools; i++)
+        pool_retire(e->pools[i]);
+}
+
+void emu_swap_manifest(struct emu *e, struct manifest *m)
+{
+    e->old_pools = xreallocarray(e->old_pools, e->n_old_pools + e->n_pools + 1,
+                                 sizeof(*e->old_pools));
+    for (size_t i = 0; i < e->n_pools; i++) {
+        pool_retire(e->pools[i]);
+        e->old_pools[e->n_old_pools++] = e->pools[i];
+    }
+    free(e->pools);
+    e->owned = xreallocarray(e->owned, e->n_owned + 1, sizeof(*e->owned));
+    e->owned[e->n_owned++] = m;
+    e->manifest = m;
+    e->pools = xcalloc(m->n_functions ? m->n_functions : 1, sizeof(*e->pools));
+    e->n_pools = 0;
+    for (size_t i = 0; i < m->n_functions; i++)
+        e->pools[e->n_pools++] = pool_new(e, &m->functions[i]);
+    if (e->gateway)
+        gw_set_manifest(e->gateway, m);
+}
+
 struct pool *emu_pool(struct emu *e, const char *name)
 {
     for (size_t i = 0; i < e->n_pools; i++) {
@@ -144,6 +172,9 @@ void emu_free(struct emu *e)
     for (size_t i = 0; i < e->n_pools; i++)
         pool_free(e->pools[i]);
     free(e->pools);
+    for (size_t i = 0; i < e->n_old_pools; i++)
+        pool_free(e->old_pools[i]);
+    free(e->old_pools);
     wk_free_all(e);
     gw_free(e->gateway); /* after the pools: their last callbacks answer its requests */
     if (e->aws_http)
@@ -158,6 +189,9 @@ void emu_free(struct emu *e)
         event_free(e->tick);
     if (e->base)
         event_base_free(e->base);
+    for (size_t i = 0; i < e->n_owned; i++)
+        mf_free(e->owned[i]);
+    free(e->owned);
     free(e->runtime_dir);
     free(e);
 }

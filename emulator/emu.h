@@ -49,6 +49,10 @@ struct emu {
     char aws_endpoint[128];          /* http://127.0.0.1:<aws port> */
     struct evhttp *aws_http;         /* the aws port: Lambda Invoke API (S3, SQS later) */
     struct gateway *gateway;         /* the API Gateway port, or NULL */
+    struct pool **old_pools;         /* pools of replaced manifests, draining */
+    size_t n_old_pools;
+    struct manifest **owned;         /* manifests loaded by hot reload (the emu frees them) */
+    size_t n_owned;
     int aws_port;                    /* the bound port */
     struct worker *workers;          /* every live worker, for SIGCHLD */
     struct event *sig_int, *sig_term, *sig_chld, *tick;
@@ -66,6 +70,14 @@ int emu_run(struct emu *e);
 /* Ends the loop soon (from a callback): workers are stopped first. */
 void emu_stop(struct emu *e, int exit_code);
 void emu_free(struct emu *e);
+
+/* Hot reload: every warm worker stops after its current invocation, so the
+ * next invocation runs the new code. */
+void emu_retire_workers(struct emu *e);
+
+/* Hot reload of the manifest: new pools and routes for m (the emu takes
+ * ownership); the old pools drain and their workers stop. */
+void emu_swap_manifest(struct emu *e, struct manifest *m);
 
 /* The pool of the function with this key or deployed name, or NULL. */
 struct pool *emu_pool(struct emu *e, const char *name);
