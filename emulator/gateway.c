@@ -14,6 +14,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "apigw.h"
+#include "authz.h"
 #include "b64.h"
 #include "invoke.h"
 #include "pool.h"
@@ -28,10 +29,12 @@ struct gateway {
     struct evhttp *http;
     int port;
     struct router *router;
+    struct router **old_routers; /* replaced by hot reload; calls may still point into them */
+    size_t n_old_routers;
     struct gw_opts opts;
 };
 
-/* One request waiting for its function. */
+/* One request waiting for its authorizer and its function. */
 struct gw_call {
     struct gateway *g;
     struct evhttp_request *req; /* NULL once answered or the client left */
@@ -40,7 +43,13 @@ struct gw_call {
     char request_id[40];
     char origin[512];
     struct event *timeout;
-    struct invocation *inv;
+    /* the request, kept for the function after its authorizer */
+    const char *method;
+    char *path, *query, *host;
+    char ip[64];
+    int64_t epoch_ms;
+    struct route_match match;
+    const struct mf_authorizer *az_def;
 };
 
 static void gw_request_id(bool http_api, char *out, size_t size)
@@ -241,6 +250,9 @@ static void call_free(struct gw_call *c)
 {
     if (c->timeout)
         event_free(c->timeout);
+    free(c->path);
+    free(c->query);
+    free(c->host);
     free(c);
 }
 
@@ -306,6 +318,88 @@ static void on_invocation_done(struct invocation *inv, void *arg)
     call_free(c);
 }
 
+static void request_of(const struct gw_call *c, json_t *authorizer, struct apigw_request *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->method = c->method;
+    out->path = c->path;
+    out->query = c->query;
+    out->headers = evhttp_request_get_input_headers(c->req);
+    out->body = evhttp_request_get_input_buffer(c->req);
+    out->source_ip = c->ip;
+    out->stage = c->g->emu->manifest->stage;
+    out->request_id = c->request_id;
+    out->epoch_ms = c->epoch_ms;
+    out->host = c->host;
+    out->authorizer = authorizer;
+}
+
+/* Answers c with an authorizer's refusal. */
+static void send_decision(struct gw_call *c, const struct az_decision *d)
+{
+    struct evhttp_request *req = c->req;
+    struct apigw_response r;
+    forget_request(c);
+    apigw_response_init(&r);
+    r.status = d->status;
+    evhttp_add_header(&r.headers, "Content-Type", "application/json");
+    if (d->www_authenticate[0])
+        evhttp_add_header(&r.headers, "www-authenticate", d->www_authenticate);
+    evbuffer_add(r.body, d->body, strlen(d->body));
+    send_response(req, &r, c->http_api, c->request_id, d->error_type);
+    apigw_response_release(&r);
+}
+
+/* Invokes the route's function with the proxy event; the call is then owned
+ * by the invocation. */
+static void start_function(struct gw_call *c, json_t *authorizer)
+{
+    struct emu *e = c->g->emu;
+    struct apigw_request areq;
+    struct buf event = BUF_INIT;
+
+    request_of(c, authorizer, &areq);
+    apigw_event(&areq, &c->match, &event);
+    struct pool *p = emu_pool(e, c->match.route->fn->key);
+    struct invocation *inv = inv_new(INV_REQUEST_RESPONSE);
+    evbuffer_add(inv->event, event.data, event.len);
+    buf_release(&event);
+    inv->done = on_invocation_done;
+    inv->done_arg = c;
+    if (!p || pool_submit(p, inv) < 0) {
+        struct evhttp_request *req = c->req;
+        inv_free(inv);
+        forget_request(c);
+        send_error(req, c->http_api, 429, "Too Many Requests", "ThrottlingException");
+        call_free(c);
+    }
+}
+
+static void on_authorizer_done(struct invocation *inv, void *arg)
+{
+    struct gw_call *c = arg;
+    struct az_decision d;
+    struct apigw_request areq;
+    if (!c->req) { /* the client left, or the integration timed out */
+        inv_free(inv);
+        call_free(c);
+        return;
+    }
+    request_of(c, NULL, &areq);
+    size_t len = evbuffer_get_length(inv->response);
+    az_lambda_decide(c->g->emu->manifest, c->az_def, c->match.route, &areq, &c->match,
+                     inv->outcome != INV_SUCCESS, (const char *)evbuffer_pullup(inv->response, -1),
+                     len, &d);
+    inv_free(inv);
+    if (d.verdict != AZ_ALLOW) {
+        send_decision(c, &d);
+        call_free(c);
+        return;
+    }
+    start_function(c, d.authorizer);
+    az_decision_release(&d);
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct gateway *g = arg;
@@ -316,7 +410,6 @@ static void on_request(struct evhttp_request *req, void *arg)
     const char *method;
     struct route_match match;
     bool path_matched;
-    struct buf event = BUF_INIT;
 
     switch (evhttp_request_get_command(req)) {
     case EVHTTP_REQ_GET: method = "GET"; break;
@@ -328,8 +421,10 @@ static void on_request(struct evhttp_request *req, void *arg)
     case EVHTTP_REQ_OPTIONS: method = "OPTIONS"; break;
     default: method = "OTHER"; break;
     }
-    if (preflight(g, req, path))
-        goto out;
+    if (preflight(g, req, path)) {
+        free(path);
+        return;
+    }
     if (!router_match(g->router, method, path, &match, &path_matched)) {
         const char *prefix = router_stage_prefix(g->router);
         bool rest = prefix[0] ? !strncmp(path, prefix, strlen(prefix)) : path_matched;
@@ -338,7 +433,8 @@ static void on_request(struct evhttp_request *req, void *arg)
                        "MissingAuthenticationTokenException");
         else
             send_error(req, true, 404, "Not Found", NULL);
-        goto out;
+        free(path);
+        return;
     }
 
     const struct route *rt = match.route;
@@ -348,56 +444,80 @@ static void on_request(struct evhttp_request *req, void *arg)
     c->conn = evhttp_request_get_connection(req);
     c->http_api = rt->api == ROUTE_HTTP_API;
     c->v2 = c->http_api && strcmp(rt->ev->u.httpapi.payload, "1.0") != 0;
+    c->method = method;
+    c->path = path; /* match points into it */
+    c->query = xstrdup(q ? q + 1 : "");
+    c->match = match;
+    c->epoch_ms = emu_epoch_ms();
     gw_request_id(c->http_api, c->request_id, sizeof(c->request_id));
-    const char *origin = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
+    const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    const char *origin = evhttp_find_header(in, "Origin");
+    const char *host = evhttp_find_header(in, "Host");
     snprintf(c->origin, sizeof(c->origin), "%s", origin ? origin : "");
-
-    char ip[64] = "127.0.0.1";
-    const char *peer = NULL;
+    c->host = xstrdup(host ? host : "");
+    char *peer = NULL;
     ev_uint16_t peer_port;
-    evhttp_connection_get_peer(c->conn, (char **)&peer, &peer_port);
-    if (peer)
-        snprintf(ip, sizeof(ip), "%s", peer);
-    const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
-    struct apigw_request areq = {
-        .method = method,
-        .path = path,
-        .query = q ? q + 1 : "",
-        .headers = evhttp_request_get_input_headers(req),
-        .body = evhttp_request_get_input_buffer(req),
-        .source_ip = ip,
-        .stage = e->manifest->stage,
-        .request_id = c->request_id,
-        .epoch_ms = emu_epoch_ms(),
-        .host = host,
-    };
-    if (evbuffer_get_length(areq.body) > INV_MAX_SYNC_REQUEST) {
-        send_error(req, c->http_api, 413, c->http_api ? "Request Entity Too Large"
-                                                      : "Request Too Long", NULL);
-        call_free(c);
-        goto out;
-    }
-    apigw_event(&areq, &match, &event);
+    evhttp_connection_get_peer(c->conn, &peer, &peer_port);
+    snprintf(c->ip, sizeof(c->ip), "%s", peer ? peer : "127.0.0.1");
 
-    struct pool *p = emu_pool(e, rt->fn->key);
-    struct invocation *inv = inv_new(INV_REQUEST_RESPONSE);
-    evbuffer_add(inv->event, event.data, event.len);
-    inv->done = on_invocation_done;
-    inv->done_arg = c;
-    c->inv = inv;
-    if (pool_submit(p, inv) < 0) {
-        inv_free(inv);
-        send_error(req, c->http_api, 429, "Too Many Requests", "ThrottlingException");
+    if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) > INV_MAX_SYNC_REQUEST) {
+        send_error(req, c->http_api, 413,
+                   c->http_api ? "Request Entity Too Large" : "Request Too Long", NULL);
         call_free(c);
-        goto out;
+        return;
     }
     evhttp_connection_set_closecb(c->conn, on_client_gone, c);
     c->timeout = evtimer_new(e->base, on_integration_timeout, c);
     struct timeval tv = { c->http_api ? GW_HTTP_API_TIMEOUT : GW_REST_TIMEOUT, 0 };
     evtimer_add(c->timeout, &tv);
-out:
-    buf_release(&event);
-    free(path);
+
+    const char *az_function;
+    struct az_decision d;
+    struct apigw_request areq;
+    switch (az_kind_of(e->manifest, rt, &c->az_def, &az_function)) {
+    case AZ_NONE:
+        start_function(c, NULL);
+        return;
+    case AZ_JWT:
+        request_of(c, NULL, &areq);
+        az_jwt(c->az_def, rt, &areq, &d);
+        if (d.verdict == AZ_ALLOW)
+            start_function(c, d.authorizer);
+        else {
+            send_decision(c, &d);
+            call_free(c);
+        }
+        az_decision_release(&d);
+        return;
+    case AZ_LAMBDA: {
+        struct buf event = BUF_INIT;
+        struct pool *p = emu_pool(e, az_function);
+        request_of(c, NULL, &areq);
+        if (!az_lambda_event(e->manifest, c->az_def, rt, &areq, &c->match, &event, &d)) {
+            send_decision(c, &d);
+            call_free(c);
+            buf_release(&event);
+            return;
+        }
+        struct invocation *inv = inv_new(INV_REQUEST_RESPONSE);
+        evbuffer_add(inv->event, event.data, event.len);
+        buf_release(&event);
+        inv->done = on_authorizer_done;
+        inv->done_arg = c;
+        if (!p || pool_submit(p, inv) < 0) {
+            /* the authorizer could not run: API Gateway's configuration error */
+            memset(&d, 0, sizeof(d));
+            d.status = 500;
+            snprintf(d.body, sizeof(d.body), "%s",
+                     c->http_api ? "{\"message\":\"Internal Server Error\"}" : "{\"message\": null}");
+            d.error_type = c->http_api ? NULL : "AuthorizerConfigurationException";
+            inv_free(inv);
+            send_decision(c, &d);
+            call_free(c);
+        }
+        return;
+    }
+    }
 }
 
 int gw_new(struct emu *e, const struct gw_opts *opts, struct gateway **out, struct fn_err *err)
@@ -440,6 +560,9 @@ void gw_free(struct gateway *g)
     if (g->http)
         evhttp_free(g->http);
     router_free(g->router);
+    for (size_t i = 0; i < g->n_old_routers; i++)
+        router_free(g->old_routers[i]);
+    free(g->old_routers);
     free(g);
 }
 
@@ -455,6 +578,7 @@ const struct router *gw_router(const struct gateway *g)
 
 void gw_set_manifest(struct gateway *g, const struct manifest *m)
 {
-    router_free(g->router);
+    g->old_routers = xreallocarray(g->old_routers, g->n_old_routers + 1, sizeof(*g->old_routers));
+    g->old_routers[g->n_old_routers++] = g->router;
     g->router = router_new(m, g->opts.prepend_stage);
 }
