@@ -150,8 +150,24 @@ static int start_run(struct fn_ctx *ctx)
         .port = (int)port,
         .prepend_stage = !fn_opt_flag(ctx, "no-stage-prefix"),
     };
-    if (emu_new(&opts, ctx->manifest, &e, &err) < 0 || emu_listen(e, &err) < 0 ||
-        gw_new(e, &gopts, &e->gateway, &err) < 0) {
+    if (emu_new(&opts, ctx->manifest, &e, &err) < 0 || emu_listen(e, &err) < 0) {
+        fn_cli_error(ctx, &err);
+        emu_free(e);
+        return FN_EXIT_FAILED;
+    }
+    if (strcmp(e->aws_endpoint, ctx->manifest->aws_endpoint) != 0) {
+        /* queue URLs and the like name the aws port actually bound */
+        struct manifest *m = NULL;
+        struct mf_opts mopts = {
+            .path = ctx->manifest->path,
+            .stage = fn_opt_value(ctx, "stage"),
+            .region = fn_opt_value(ctx, "region"),
+            .aws_endpoint = e->aws_endpoint,
+        };
+        if (mf_load(&mopts, &m, &err) == 0)
+            emu_swap_manifest(e, m);
+    }
+    if (gw_new(e, &gopts, &e->gateway, &err) < 0 || emu_start_provisioned(e, &err) < 0) {
         fn_cli_error(ctx, &err);
         emu_free(e);
         return FN_EXIT_FAILED;

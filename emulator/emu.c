@@ -104,8 +104,11 @@ int emu_listen(struct emu *e, struct fn_err *err)
 {
     if (e->opts.aws_port < 0)
         return 0;
-    if (lapi_listen(e, err) < 0)
-        return -1;
+    return lapi_listen(e, err);
+}
+
+int emu_start_provisioned(struct emu *e, struct fn_err *err)
+{
     for (size_t i = 0; i < e->n_pools; i++)
         if (pool_start_provisioned(e->pools[i], err) < 0)
             return -1;

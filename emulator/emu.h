@@ -65,6 +65,9 @@ int emu_new(const struct emu_opts *opts, const struct manifest *m, struct emu **
             struct fn_err *err);
 /* Binds the aws port (opts.aws_port) and serves the Lambda Invoke API. */
 int emu_listen(struct emu *e, struct fn_err *err);
+/* Starts every function's provisionedConcurrency workers. */
+int emu_start_provisioned(struct emu *e, struct fn_err *err);
+
 /* Runs the loop until emu_stop() or SIGINT/SIGTERM. */
 int emu_run(struct emu *e);
 /* Ends the loop soon (from a callback): workers are stopped first. */
