@@ -67,8 +67,10 @@ int emu_new(const struct emu_opts *opts, const struct manifest *m, struct emu **
     e->opts = *opts;
     if (!e->opts.host)
         e->opts.host = "127.0.0.1";
-    if (e->opts.max_concurrency <= 0)
-        e->opts.max_concurrency = 10;
+    if (e->opts.max_concurrency <= 0) {
+        const char *cap = getenv("FNCTL_MAX_CONCURRENCY");
+        e->opts.max_concurrency = cap && atoi(cap) > 0 ? atoi(cap) : 10;
+    }
     if (e->opts.idle_seconds <= 0)
         e->opts.idle_seconds = 300;
     e->manifest = m;
