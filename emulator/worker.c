@@ -49,6 +49,7 @@ struct worker {
     struct invocation *inv;          /* the invocation running */
     bool responded;                  /* inv's outcome was posted */
     struct bufferevent *out, *err;   /* the process's stdout and stderr */
+    struct evbuffer *pending[2];      /* their bytes not yet logged (a partial line) */
     uint64_t spawned_us;
     bool first_next_seen;
     double init_ms;
@@ -162,15 +163,15 @@ uint64_t wk_idle_since(const struct worker *w)
 
 /* --- the log --- */
 
-static void on_output(struct bufferevent *bev, void *arg)
+/* Logs every complete line of stream i's pending bytes. */
+static void log_lines(struct worker *w, int i)
 {
-    struct worker *w = arg;
-    struct evbuffer *in = bufferevent_get_input(bev);
+    struct evbuffer *in = w->pending[i];
     for (;;) {
         size_t len;
         char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
         if (!line) {
-            /* a very long line without a newline: flush it in pieces */
+            /* a very long line without a newline: log it in pieces */
             if (evbuffer_get_length(in) >= WK_MAX_LOG_LINE) {
                 char *chunk = xmalloc(WK_MAX_LOG_LINE);
                 evbuffer_remove(in, chunk, WK_MAX_LOG_LINE);
@@ -185,13 +186,24 @@ static void on_output(struct bufferevent *bev, void *arg)
     }
 }
 
+static void on_output(struct bufferevent *bev, void *arg)
+{
+    struct worker *w = arg;
+    int i = bev == w->out ? 0 : 1;
+    evbuffer_add_buffer(w->pending[i], bufferevent_get_input(bev));
+    log_lines(w, i);
+}
+
 static void on_output_event(struct bufferevent *bev, short what, void *arg)
 {
     struct worker *w = arg;
     if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
         return;
     /* the last line may lack its newline */
-    struct evbuffer *in = bufferevent_get_input(bev);
+    int i = bev == w->out ? 0 : 1;
+    struct evbuffer *in = w->pending[i];
+    evbuffer_add_buffer(in, bufferevent_get_input(bev));
+    log_lines(w, i);
     size_t left = evbuffer_get_length(in);
     if (left) {
         char *rest = xmalloc(left);
@@ -205,6 +217,24 @@ static void on_output_event(struct bufferevent *bev, short what, void *arg)
     else
         w->err = NULL;
     worker_maybe_free(w);
+}
+
+/* Reads what the process has already written to its pipes, so that its
+ * lines are logged (and kept in the tail) before the END of the invocation
+ * they belong to: the runtimes write synchronously, so at /response time
+ * everything the function printed is in the pipe. */
+static void drain_output(struct worker *w)
+{
+    /* (a bufferevent's input is frozen at its end: read into our own) */
+    struct bufferevent *bevs[2] = { w->out, w->err };
+    for (int i = 0; i < 2; i++) {
+        if (!bevs[i])
+            continue;
+        evbuffer_add_buffer(w->pending[i], bufferevent_get_input(bevs[i]));
+        while (evbuffer_read(w->pending[i], bufferevent_getfd(bevs[i]), 65536) > 0)
+            ;
+        log_lines(w, i);
+    }
 }
 
 /* --- invocations --- */
@@ -221,6 +251,7 @@ static void stop_timers(struct worker *w)
 static void finish(struct worker *w)
 {
     struct invocation *inv = w->inv;
+    drain_output(w);
     stop_timers(w);
     sample_memory(w);
     inv->finished_us = emu_now_us();
@@ -618,6 +649,8 @@ static int spawn(struct worker *w, bool provisioned, struct fn_err *err)
     close(out[1]);
     close(errp[1]);
     out[1] = errp[1] = -1;
+    evutil_make_socket_nonblocking(out[0]);
+    evutil_make_socket_nonblocking(errp[0]);
     w->out = bufferevent_socket_new(w->emu->base, out[0], BEV_OPT_CLOSE_ON_FREE);
     w->err = bufferevent_socket_new(w->emu->base, errp[0], BEV_OPT_CLOSE_ON_FREE);
     out[0] = errp[0] = -1;
@@ -649,10 +682,14 @@ struct worker *wk_spawn(struct emu *e, struct pool *p, bool provisioned, struct 
     w->init_ms = -1;
     w->deadline = evtimer_new(e->base, on_deadline, w);
     w->mem_timer = evtimer_new(e->base, on_memory_sample, w);
+    w->pending[0] = evbuffer_new();
+    w->pending[1] = evbuffer_new();
     if (listen_loopback(w, err) < 0 || spawn(w, provisioned, err) < 0) {
         evhttp_free(w->http);
         event_free(w->deadline);
         event_free(w->mem_timer);
+        evbuffer_free(w->pending[0]);
+        evbuffer_free(w->pending[1]);
         free(w);
         return NULL;
     }
@@ -678,6 +715,8 @@ static void worker_maybe_free(struct worker *w)
     event_free(w->mem_timer);
     if (w->init_error)
         evbuffer_free(w->init_error);
+    evbuffer_free(w->pending[0]);
+    evbuffer_free(w->pending[1]);
     free(w);
 }
 

@@ -12,6 +12,7 @@
 // keep-alive connection, nothing loaded for error paths until they happen.
 
 import { createRequire } from 'node:module';
+import { writeSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const net = require('node:net');
@@ -165,11 +166,26 @@ function jsonLine(level, args) {
     return JSON.stringify(rec) + '\n';
 }
 
+// Log lines are written synchronously: fnctl (like Lambda) files every line
+// under the invocation that printed it, so a line must be in the pipe before
+// the response is posted. process.stdout on a pipe may queue the write.
+function writeOut(text) {
+    const data = Buffer.from(text);
+    let off = 0;
+    while (off < data.length) {
+        try {
+            off += writeSync(1, data, off, data.length - off);
+        } catch (e) {
+            if (e.code !== 'EAGAIN') return;
+        }
+    }
+}
+
 function makeLogger(level) {
     if (LEVELS[level] < minLevel) return function () {};
     const render = jsonLogs ? jsonLine : textLine;
     return function (...args) {
-        process.stdout.write(render(level, args));
+        writeOut(render(level, args));
     };
 }
 
