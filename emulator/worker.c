@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <time.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -281,7 +282,16 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (!inv || w->responded)
         return;
-    double seconds = (double)(emu_now_us() - inv->started_us) / 1e6;
+    uint64_t elapsed = emu_now_us() - inv->started_us;
+    uint64_t limit = (uint64_t)w->fn->timeout * 1000000u;
+    if (elapsed < limit) {
+        /* the loop's cached clock ran behind: never stop a function early */
+        struct timeval rest = { (time_t)((limit - elapsed) / 1000000u),
+                                (suseconds_t)((limit - elapsed) % 1000000u) };
+        evtimer_add(w->deadline, &rest);
+        return;
+    }
+    double seconds = (double)elapsed / 1e6;
     int64_t ms = emu_epoch_ms();
     time_t s = (time_t)(ms / 1000);
     struct tm tm;
@@ -579,7 +589,8 @@ static void build_env(struct worker *w, bool provisioned, struct strvec *env)
     strvec_pushf(env, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", w->port);
     strvec_pushf(env, "AWS_LAMBDA_INITIALIZATION_TYPE=%s",
                  provisioned ? "provisioned-concurrency" : "on-demand");
-    strvec_pushf(env, "LAMBDA_TASK_ROOT=%s", m->dir);
+    char root[PATH_MAX];
+    strvec_pushf(env, "LAMBDA_TASK_ROOT=%s", realpath(m->dir, root) ? root : m->dir);
     strvec_pushf(env, "LAMBDA_RUNTIME_DIR=%s", w->emu->runtime_dir);
     if (fn->handler)
         strvec_pushf(env, "_HANDLER=%s", fn->handler);

@@ -379,11 +379,7 @@ Test(invoke, python_handler_in_a_package)
     e2e_release(&r);
 }
 
-/* BUG: a python function's print() output is sometimes logged after END and
- * REPORT instead of before END (about 1 cold invocation in 7 here): all its
- * lines at once, so the worker's stdout pipe is not drained when /response
- * arrives. */
-Test(invoke, python_print_is_logged_before_end, .disabled = true)
+Test(invoke, python_print_is_logged_before_end)
 {
     for (int i = 0; i < 8; i++) {
         struct e2e_result r;
@@ -522,10 +518,7 @@ Test(invoke, timeout_kills_the_worker_with_sandbox_timedout)
     e2e_release(&r);
 }
 
-/* BUG: the timeout can fire before the deadline the function was given:
- * with timeout: 1 the REPORT shows e.g. "Duration: 999.74 ms" (2 runs in 5).
- * Lambda never stops a function before Lambda-Runtime-Deadline-Ms. */
-Test(invoke, timeout_never_fires_before_the_deadline, .disabled = true)
+Test(invoke, timeout_never_fires_before_the_deadline)
 {
     for (int i = 0; i < 3; i++) {
         struct e2e_result r;
@@ -689,10 +682,7 @@ Test(invoke, function_sees_the_lambda_environment)
     e2e_release(&r);
 }
 
-/* BUG: LAMBDA_TASK_ROOT is "." (the manifest's directory as given) when
- * fnctl runs in the service directory; on Lambda it is an absolute path
- * (/var/task), and code joins paths onto it after changing directory. */
-Test(invoke, lambda_task_root_is_the_absolute_service_directory, .disabled = true)
+Test(invoke, lambda_task_root_is_the_absolute_service_directory)
 {
     struct e2e_result r;
     char real[PATH_MAX];
