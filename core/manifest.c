@@ -91,7 +91,10 @@ static int load_provider(struct mfb *b, struct yt_node *provider)
         return -1;
     if (m->runtime && mfb_check_runtime(b, m->runtime, yt_get(provider, "runtime"), "provider") < 0)
         return -1;
-    if (mfb_expect_map(b, yt_get(provider, "httpApi"), "provider.httpApi") < 0)
+    if (mfb_expect_map(b, yt_get(provider, "httpApi"), "provider.httpApi") < 0 ||
+        mfb_expect_map(b, yt_get(provider, "apiGateway"), "provider.apiGateway") < 0 ||
+        mfb_strlist(b, yt_get(yt_get(provider, "apiGateway"), "binaryMediaTypes"),
+                    "provider.apiGateway.binaryMediaTypes", &m->binary_media_types) < 0)
         return -1;
     const struct yt_node *cors = yt_get(yt_get(provider, "httpApi"), "cors");
     if (cors && mfb_cors(b, cors, true, NULL, &m->httpapi_cors) < 0)
@@ -397,6 +400,7 @@ void mf_free(struct manifest *m)
     mfb_cors_release(&m->httpapi_cors);
     mfb_package_release(&m->package);
     strvec_clear(&m->plugins);
+    strvec_clear(&m->binary_media_types);
     free(m->warnings);
     strvec_clear(&m->file_names);
     free(m->path);

@@ -203,6 +203,7 @@ struct manifest {
     size_t n_authorizers;
     struct mf_cors httpapi_cors;       /* provider.httpApi.cors */
     struct mf_package package;         /* service-level package: */
+    struct strvec binary_media_types;  /* provider.apiGateway.binaryMediaTypes (REST) */
     struct strvec plugins;
     struct fn_err *warnings;
     size_t n_warnings;

@@ -1,6 +1,7 @@
 #include "apigw.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 #include <sys/queue.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,18 @@ static char *decode(const char *s, size_t len, bool query)
     }
     *o = '\0';
     return out;
+}
+
+bool apigw_is_binary_type(const struct strvec *types, const char *ct)
+{
+    char mime[256];
+    if (!types || !ct)
+        return false;
+    snprintf(mime, sizeof(mime), "%.*s", (int)strcspn(ct, "; ,"), ct);
+    for (size_t i = 0; i < types->n; i++)
+        if (fnmatch(types->v[i], mime, FNM_CASEFOLD) == 0)
+            return true;
+    return false;
 }
 
 bool apigw_is_text(const char *ct)
@@ -150,8 +163,10 @@ static json_t *path_parameters(const struct route_match *m, bool decoded)
     return o;
 }
 
-/* body and isBase64Encoded: text as is when it is valid UTF-8 text. */
-static void set_body(json_t *event, const struct apigw_request *req, bool omit_empty)
+/* body and isBase64Encoded: HTTP API sends non-text types base64; REST
+ * only binaryMediaTypes. Text that is not UTF-8 goes base64 either way
+ * (JSON cannot carry it). */
+static void set_body(json_t *event, const struct apigw_request *req, bool omit_empty, bool rest)
 {
     size_t len = evbuffer_get_length(req->body);
     const char *ct = header(req->headers, "Content-Type");
@@ -163,7 +178,8 @@ static void set_body(json_t *event, const struct apigw_request *req, bool omit_e
         return;
     }
     const char *data = (const char *)evbuffer_pullup(req->body, -1);
-    json_t *text = apigw_is_text(ct) ? json_stringn(data, len) : NULL;
+    bool binary = rest ? apigw_is_binary_type(req->binary_types, ct) : !apigw_is_text(ct);
+    json_t *text = binary ? NULL : json_stringn(data, len);
     if (!text) { /* binary, or "text" that is not UTF-8 */
         struct buf enc = BUF_INIT;
         b64_encode(data, len, &enc);
@@ -181,6 +197,41 @@ static void domain(const struct apigw_request *req, char *name, size_t nsize, ch
     const char *host = req->host && *req->host ? req->host : "localhost";
     snprintf(name, nsize, "%s", host);
     snprintf(prefix, psize, "%.*s", (int)strcspn(host, ".:"), host);
+}
+
+/* The headers API Gateway's front end adds to every request. In a
+ * multiValueHeaders object (arrays) they go in as one-element arrays. */
+static void add_gateway_headers(json_t *headers, const struct apigw_request *req, bool lower,
+                                bool multi)
+{
+    char port[16], trace[80], length[32];
+    size_t body = req->body ? evbuffer_get_length(req->body) : 0;
+    const char *names[][2] = {
+        { "x-forwarded-for", "X-Forwarded-For" },
+        { "x-forwarded-port", "X-Forwarded-Port" },
+        { "x-forwarded-proto", "X-Forwarded-Proto" },
+        { "x-amzn-trace-id", "X-Amzn-Trace-Id" },
+        { "content-length", NULL },
+    };
+    snprintf(port, sizeof(port), "%d", req->port);
+    snprintf(trace, sizeof(trace), "Root=1-%08llx-%.8s%.16s", (unsigned long long)(req->epoch_ms / 1000),
+             req->request_id, "0000000000000000");
+    snprintf(length, sizeof(length), "%zu", body);
+    const char *values[] = { req->source_ip, port, "http", trace, length };
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        const char *name = lower ? names[i][0] : names[i][1];
+        if (!name || json_object_get(headers, name))
+            continue;
+        if (!lower && i == 4)
+            continue; /* REST passes no Content-Length */
+        if (multi) {
+            json_t *arr = json_array();
+            json_array_append_new(arr, json_string(values[i]));
+            json_object_set_new(headers, name, arr);
+        } else {
+            json_object_set_new(headers, name, json_string(values[i]));
+        }
+    }
 }
 
 static json_t *event_v2(const struct apigw_request *req, const struct route_match *m)
@@ -221,6 +272,7 @@ static json_t *event_v2(const struct apigw_request *req, const struct route_matc
         }
         free(name);
     }
+    add_gateway_headers(headers, req, true, false);
     if (cookies)
         json_object_set_new(ev, "cookies", cookies);
     json_object_set_new(ev, "headers", headers);
@@ -250,7 +302,7 @@ static json_t *event_v2(const struct apigw_request *req, const struct route_matc
     json_object_set_new(ctx, "time", json_string(when));
     json_object_set_new(ctx, "timeEpoch", json_integer(req->epoch_ms));
     json_object_set_new(ev, "requestContext", ctx);
-    set_body(ev, req, true);
+    set_body(ev, req, true, false);
     json_t *pp = path_parameters(m, true);
     if (pp) {
         /* keep the documented key order: body, pathParameters, isBase64Encoded */
@@ -290,6 +342,8 @@ static json_t *event_v1(const struct apigw_request *req, const struct route_matc
         add_multi(multi, name, kv->value);
         free(name);
     }
+    add_gateway_headers(headers, req, !rest, false);
+    add_gateway_headers(multi, req, !rest, true);
     json_object_set_new(ev, "headers", headers);
     json_object_set_new(ev, "multiValueHeaders", multi);
     json_t *qs, *mqs;
@@ -333,7 +387,7 @@ static json_t *event_v1(const struct apigw_request *req, const struct route_matc
     json_object_set_new(ctx, "resourcePath", json_string(resource));
     json_object_set_new(ctx, "stage", json_string(rest ? req->stage : "$default"));
     json_object_set_new(ev, "requestContext", ctx);
-    set_body(ev, req, false);
+    set_body(ev, req, false, rest);
     return ev;
 }
 
@@ -351,6 +405,8 @@ int apigw_event(const struct apigw_request *req, const struct route_match *match
 
 void apigw_response_init(struct apigw_response *r)
 {
+    r->binary_types = NULL;
+    r->accept = NULL;
     r->status = 200;
     TAILQ_INIT(&r->headers);
     r->body = evbuffer_new();
@@ -555,6 +611,10 @@ static void map_v1(json_t *v, bool http_api, struct apigw_response *out)
         evhttp_add_header(&out->headers, "Content-Type", "application/json");
     bool b64 = json_is_true(json_object_get(v, "isBase64Encoded")) ||
                json_is_true(json_object_get(v, "base64Encoded"));
+    if (b64 && !http_api &&
+        !apigw_is_binary_type(out->binary_types, out->accept) &&
+        !apigw_is_binary_type(out->binary_types, evhttp_find_header(&out->headers, "Content-Type")))
+        b64 = false; /* not a binary media type: the base64 text as it is */
     if (!set_body_text(json_object_get(v, "body"), b64, out))
         goto bad;
     return;

@@ -31,7 +31,13 @@ struct apigw_request {
     int64_t epoch_ms;
     const char *host;         /* domainName */
     json_t *authorizer;       /* requestContext.authorizer (borrowed), or NULL */
+    int port;                 /* the gateway's port (X-Forwarded-Port) */
+    const struct strvec *binary_types; /* REST binaryMediaTypes, or NULL */
 };
+
+/* True when a Content-Type (or an Accept value) matches one of REST's
+ * binaryMediaTypes: "image/png", or patterns such as "image/" "*". */
+bool apigw_is_binary_type(const struct strvec *types, const char *content_type);
 
 /* Appends the event for req on match (format from the route: 2.0 or 1.0). */
 int apigw_event(const struct apigw_request *req, const struct route_match *match, struct buf *out);
@@ -40,6 +46,10 @@ int apigw_event(const struct apigw_request *req, const struct route_match *match
 bool apigw_is_text(const char *content_type);
 
 struct apigw_response {
+    /* in: REST's binaryMediaTypes and the request's Accept (may be NULL) */
+    const struct strvec *binary_types;
+    const char *accept;
+    /* out */
     int status;
     struct evkeyvalq headers; /* to send; released by apigw_response_release */
     struct evbuffer *body;
@@ -50,6 +60,10 @@ struct apigw_response {
  * Gateway's error for that API instead (HTTP API 500, REST 502). */
 void apigw_map_response(bool http_api, bool v2, const char *payload, size_t len,
                         struct apigw_response *out);
+
+/* (REST decodes an isBase64Encoded body only when the request's Accept or
+ * the response's Content-Type is one of binary_types; otherwise the base64
+ * text goes out as it is.) */
 
 /* API Gateway's own error for the format: status and {"message": ...}. */
 void apigw_error(bool http_api, int status, const char *message, struct apigw_response *out);

@@ -189,6 +189,7 @@ static void cors_headers(struct gateway *g, const struct mf_cors *c, bool http_a
     } else {
         buf_addf(&v, "OPTIONS,%s", route_method);
     }
+    (void)route_method;
     evhttp_add_header(h, "Access-Control-Allow-Methods", buf_cstr(&v));
     if (c->max_age >= 0) {
         buf_reset(&v);
@@ -218,8 +219,23 @@ static bool preflight(struct gateway *g, struct evhttp_request *req, const char 
         match.route->api == ROUTE_REST && match.route->ev->u.http.cors.enabled) {
         struct evkeyvalq *h = evhttp_request_get_output_headers(req);
         char id[40];
-        cors_headers(g, &match.route->ev->u.http.cors, false, origin, true, match.route->method,
-                     h);
+        /* Serverless builds one OPTIONS method per path, from every cors
+         * event on it: its Allow-Methods lists them all */
+        struct mf_cors merged = match.route->ev->u.http.cors;
+        struct strvec methods = STRVEC_INIT;
+        strvec_push(&methods, "OPTIONS");
+        for (size_t i = 0; i < router_count(g->router); i++) {
+            const struct route *x = router_at(g->router, i);
+            if (x->api != ROUTE_REST || !x->ev->u.http.cors.enabled ||
+                strcmp(x->path, match.route->path) != 0)
+                continue;
+            for (size_t k = 0; k < x->ev->u.http.cors.methods.n; k++)
+                if (strvec_find(&methods, x->ev->u.http.cors.methods.v[k]) < 0)
+                    strvec_push(&methods, x->ev->u.http.cors.methods.v[k]);
+        }
+        merged.methods = methods;
+        cors_headers(g, &merged, false, origin, true, match.route->method, h);
+        strvec_clear(&methods);
         evhttp_add_header(h, "Content-Type", "application/json");
         gw_request_id(false, id, sizeof(id));
         add_request_headers(h, false, id);
@@ -295,6 +311,8 @@ static void on_invocation_done(struct invocation *inv, void *arg)
         struct evhttp_request *req = c->req;
         forget_request(c);
         apigw_response_init(&r);
+        r.binary_types = &c->g->emu->manifest->binary_media_types;
+        r.accept = evhttp_find_header(evhttp_request_get_input_headers(req), "Accept");
         if (inv->outcome == INV_SUCCESS) {
             size_t len = evbuffer_get_length(inv->response);
             apigw_map_response(c->http_api, c->v2, (const char *)evbuffer_pullup(inv->response, -1),
@@ -332,6 +350,8 @@ static void request_of(const struct gw_call *c, json_t *authorizer, struct apigw
     out->epoch_ms = c->epoch_ms;
     out->host = c->host;
     out->authorizer = authorizer;
+    out->port = c->g->port;
+    out->binary_types = &c->g->emu->manifest->binary_media_types;
 }
 
 /* Answers c with an authorizer's refusal. */

@@ -210,7 +210,11 @@ bool router_match(const struct router *r, const char *method, const char *path,
             best_exact_method = exact_method;
         }
     }
-    if (!best && fallback) {
+    /* the stage's paths belong to the REST API: its 403, not $default */
+    bool rest_routes = false;
+    for (size_t i = 0; i < r->n && !rest_routes; i++)
+        rest_routes = r->routes[i].api == ROUTE_REST;
+    if (!best && fallback && !(rest_routes && plen && rest_path)) {
         memset(&best_m, 0, sizeof(best_m));
         best_m.path = path;
         best = fallback;
