@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/http.h>
 
@@ -68,8 +69,12 @@ int emu_new(const struct emu_opts *opts, const struct manifest *m, struct emu **
     if (!e->opts.host)
         e->opts.host = "127.0.0.1";
     if (e->opts.max_concurrency <= 0) {
+        /* more workers than twice the cores only adds context switches */
         const char *cap = getenv("FNCTL_MAX_CONCURRENCY");
-        e->opts.max_concurrency = cap && atoi(cap) > 0 ? atoi(cap) : 10;
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        e->opts.max_concurrency = cap && atoi(cap) > 0 ? atoi(cap)
+                                  : cores > 2           ? (int)(2 * cores)
+                                                        : 4;
     }
     if (e->opts.idle_seconds <= 0)
         e->opts.idle_seconds = 300;

@@ -35,7 +35,8 @@ struct emu_opts {
     enum emu_log_format log_format;
     FILE *log_out;        /* where function logs go (stderr) */
     bool color;           /* colour the log (a terminal without NO_COLOR) */
-    int max_concurrency;  /* local cap per function when reservedConcurrency is unset */
+    int max_concurrency;  /* local cap per function when reservedConcurrency is unset;
+                             0: $FNCTL_MAX_CONCURRENCY, else twice the cores (at least 4) */
     int idle_seconds;     /* a warm worker idle this long is stopped */
 };
 
