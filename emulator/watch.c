@@ -89,6 +89,21 @@ static bool is_editor_noise(const char *name)
            (len > 4 && !strcmp(name + len - 4, ".tmp")) || !strncmp(name, "4913", 4);
 }
 
+/* Code a worker loads: a change to anything else (a data file a function
+ * writes, a log) does not restart the workers. */
+static bool is_code(const char *name)
+{
+    static const char *const ext[] = { ".js", ".mjs", ".cjs", ".jsx", ".ts", ".py", ".json",
+                                       ".yml", ".yaml", ".node", ".so", NULL };
+    const char *dot = strrchr(name, '.');
+    if (!strcmp(name, "bootstrap"))
+        return true;
+    for (size_t i = 0; dot && ext[i]; i++)
+        if (!strcmp(dot, ext[i]))
+            return true;
+    return false;
+}
+
 static void on_settled(evutil_socket_t fd, short what, void *arg)
 {
     struct watch *w = arg;
@@ -127,10 +142,14 @@ static void on_inotify(evutil_socket_t fd, short what, void *arg)
                 buf_release(&path);
                 continue;
             }
-            if (!strcmp(dir->path, w->root) && !strcmp(ie->name, w->manifest_name))
+            if (!strcmp(dir->path, w->root) && !strcmp(ie->name, w->manifest_name)) {
                 w->pending_manifest = true;
-            else
+            } else if (is_code(ie->name)) {
                 w->pending_code = true;
+            } else {
+                buf_release(&path);
+                continue;
+            }
             if (!w->first_path[0])
                 snprintf(w->first_path, sizeof(w->first_path), "%s", buf_cstr(&path));
             buf_release(&path);

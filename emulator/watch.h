@@ -2,6 +2,8 @@
  * subdirectories, but for node_modules, .git, .fnctl, .serverless and
  * __pycache__), on the event loop; no polling.
  *
+ * Only code counts (.js .mjs .cjs .ts .py .json .yml .node .so, and
+ * `bootstrap`): a function writing data files does not restart itself.
  * A burst of changes (an editor saving through a temporary file) is
  * collected for 100 ms, then reported once: the manifest changed, or code
  * changed. */
