@@ -79,6 +79,10 @@ struct fn_ctx {
 const char *fn_opt_value(const struct fn_ctx *ctx, const char *name);
 bool fn_opt_flag(const struct fn_ctx *ctx, const char *name);
 
+/* --log-format text|json: sets *json; prints the usage error and returns -1
+ * for anything else. */
+int fn_opt_log_format(const struct fn_ctx *ctx, bool *json);
+
 /* Prints err as "fnctl: ..." + hint on stderr. */
 void fn_cli_error(const struct fn_ctx *ctx, const struct fn_err *err);
 

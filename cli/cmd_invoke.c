@@ -87,12 +87,13 @@ static void print_payload(const void *data, size_t len)
 static int invoke_local(struct fn_ctx *ctx, const char *name, struct buf *event)
 {
     const struct manifest *m = ctx->manifest;
-    const char *format = fn_opt_value(ctx, "log-format");
+    bool json_log = false;
+    fn_opt_log_format(ctx, &json_log);
     struct emu_opts opts = {
         .aws_port = -1,
         .log_out = ctx->log.level == FN_LOG_QUIET ? NULL : stderr, /* -q: the response only */
         .color = ctx->log.color,
-        .log_format = format && !strcmp(format, "json") ? EMU_LOG_JSON : EMU_LOG_TEXT,
+        .log_format = json_log ? EMU_LOG_JSON : EMU_LOG_TEXT,
     };
     struct fn_err err = FN_ERR_INIT;
     struct outcome o = { 0 };
@@ -221,17 +222,13 @@ static int invoke_run(struct fn_ctx *ctx)
 {
     const char *name = ctx->args[0];
     const char *endpoint = fn_opt_value(ctx, "endpoint");
-    const char *format = fn_opt_value(ctx, "log-format");
     struct fn_err err = FN_ERR_INIT;
     struct buf event = BUF_INIT;
     int rc = FN_EXIT_USAGE;
 
-    if (format && strcmp(format, "text") && strcmp(format, "json")) {
-        fn_err_set(&err, "unknown log format '%s'", format);
-        fn_err_hint(&err, "use --log-format text or --log-format json");
-        fn_cli_error(ctx, &err);
+    bool json_log;
+    if (fn_opt_log_format(ctx, &json_log) < 0)
         return FN_EXIT_USAGE;
-    }
     const struct mf_function *fn = mf_function(ctx->manifest, name);
     if (!fn && !endpoint) {
         const char **keys = calloc(ctx->manifest->n_functions + 1, sizeof(*keys));

@@ -121,7 +121,6 @@ static void on_change(void *arg, bool manifest_changed, const char *path)
 
 static int start_run(struct fn_ctx *ctx)
 {
-    const char *format = fn_opt_value(ctx, "log-format");
     struct fn_err err = FN_ERR_INIT;
     struct emu *e = NULL;
     long aws_port;
@@ -130,18 +129,15 @@ static int start_run(struct fn_ctx *ctx)
     long port;
     if (parse_port(ctx, "aws-port", 4566, &aws_port) < 0 || parse_port(ctx, "port", 3000, &port) < 0)
         return FN_EXIT_USAGE;
-    if (format && strcmp(format, "text") && strcmp(format, "json")) {
-        fn_err_set(&err, "unknown log format '%s'", format);
-        fn_err_hint(&err, "use --log-format text or --log-format json");
-        fn_cli_error(ctx, &err);
+    bool json_log;
+    if (fn_opt_log_format(ctx, &json_log) < 0)
         return FN_EXIT_USAGE;
-    }
     struct emu_opts opts = {
         .host = fn_opt_value(ctx, "host"),
         .aws_port = (int)aws_port,
         .log_out = ctx->log.level == FN_LOG_QUIET ? NULL : stderr, /* -q: no function logs */
         .color = ctx->log.color,
-        .log_format = format && !strcmp(format, "json") ? EMU_LOG_JSON : EMU_LOG_TEXT,
+        .log_format = json_log ? EMU_LOG_JSON : EMU_LOG_TEXT,
     };
     for (size_t i = 0; i < ctx->manifest->n_warnings; i++)
         fn_log_warn_err(&ctx->log, &ctx->manifest->warnings[i]);

@@ -47,6 +47,19 @@ bool fn_opt_flag(const struct fn_ctx *ctx, const char *name)
     return fn_opt_value(ctx, name) != NULL;
 }
 
+int fn_opt_log_format(const struct fn_ctx *ctx, bool *json)
+{
+    const char *format = fn_opt_value(ctx, "log-format");
+    struct fn_err err = FN_ERR_INIT;
+    *json = format && !strcmp(format, "json");
+    if (!format || *json || !strcmp(format, "text"))
+        return 0;
+    fn_err_set(&err, "unknown log format '%s'", format);
+    fn_err_hint(&err, "use --log-format text or --log-format json");
+    fn_cli_error(ctx, &err);
+    return -1;
+}
+
 void fn_cli_error(const struct fn_ctx *ctx, const struct fn_err *err)
 {
     fn_err_print(err, stderr, ctx->log.color);

@@ -27,15 +27,8 @@ void strvec_pushf(struct strvec *sv, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    strvec_push_owned(sv, xvasprintf(fmt, ap));
     va_end(ap);
-    if (n < 0)
-        FN_BUG("bad format '%s'", fmt);
-    char *s = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    strvec_push_owned(sv, s);
 }
 
 long strvec_find(const struct strvec *sv, const char *s)

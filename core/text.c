@@ -82,6 +82,31 @@ bool tx_ends_with(const char *s, const char *suffix)
     return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
+int tx_hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+void tx_url_decode(const char *s, size_t len, bool plus_is_space, struct buf *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < len && (hi = tx_hex_value(s[i + 1])) >= 0 &&
+            (lo = tx_hex_value(s[i + 2])) >= 0) {
+            buf_addch(out, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            buf_addch(out, plus_is_space && s[i] == '+' ? ' ' : s[i]);
+        }
+    }
+}
+
 bool tx_parse_long(const char *s, long min, long max, long *out)
 {
     char *end;

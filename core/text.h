@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
+
 /* Damerau-Levenshtein (optimal string alignment) distance between a and b,
  * case-insensitive, so that a transposition ("htpp") costs 1. Strings longer
  * than 64 bytes are compared on their first 64 bytes. */
@@ -20,6 +22,14 @@ void tx_join_quoted(char *out, size_t size, const char *const *candidates);
 
 bool tx_starts_with(const char *s, const char *prefix);
 bool tx_ends_with(const char *s, const char *suffix);
+
+/* The value of a hexadecimal digit, or -1. */
+int tx_hex_value(char c);
+
+/* Appends s[0..len) percent-decoded to out; a '+' is a space when
+ * plus_is_space (query strings). A '%' not followed by two hex digits is
+ * kept as it is. */
+void tx_url_decode(const char *s, size_t len, bool plus_is_space, struct buf *out);
 
 /* Parses a whole string as a decimal integer in [min, max]. */
 bool tx_parse_long(const char *s, long min, long max, long *out);

@@ -7,6 +7,7 @@
 #ifndef FN_XALLOC_H
 #define FN_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -18,6 +19,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Formats into a newly allocated string; the caller frees it. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* FN_BUG: a broken internal assumption (never bad input). Prints and aborts. */
 #define FN_BUG(...) fn_bug(__FILE__, __LINE__, __VA_ARGS__)

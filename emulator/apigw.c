@@ -20,35 +20,12 @@
 
 #define APIGW_API_ID "fnctllocal"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes (and '+' as a space in a query) into a new string. */
 static char *decode(const char *s, size_t len, bool query)
 {
-    char *out = xmalloc(len + 1), *o = out;
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < len && (hi = hexval(s[i + 1])) >= 0 &&
-            (lo = hexval(s[i + 2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (query && s[i] == '+') {
-            *o++ = ' ';
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    return out;
+    struct buf out = BUF_INIT;
+    tx_url_decode(s, len, query, &out);
+    return buf_detach(&out, NULL);
 }
 
 bool apigw_is_binary_type(const struct strvec *types, const char *ct)

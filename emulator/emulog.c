@@ -11,7 +11,7 @@
 #include "term.h"
 #include "banned.h"
 
-static void iso_time(char *out, size_t size)
+void el_iso_time(char *out, size_t size)
 {
     int64_t ms = emu_epoch_ms();
     time_t s = (time_t)(ms / 1000);
@@ -31,7 +31,7 @@ static void emit(struct emu *e, const char *function, struct invocation *inv, co
         return;
     if (e->opts.log_format == EMU_LOG_JSON) {
         char when[40];
-        iso_time(when, sizeof(when));
+        el_iso_time(when, sizeof(when));
         json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:s%}", "time", when, "function", function,
                               "requestId", inv ? inv->request_id : NULL, "type", type, "message",
                               line, len);

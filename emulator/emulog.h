@@ -14,6 +14,9 @@
 #include "emu.h"
 #include "invoke.h"
 
+/* The time now as CloudWatch writes it: 2024-01-01T12:00:00.000Z. */
+void el_iso_time(char *out, size_t size);
+
 /* A line the function printed (runtime or user code). inv may be NULL
  * (output between invocations). The runtimes write multi-line messages
  * with '\r' between lines, as on Lambda; they are shown as new lines. */

@@ -86,32 +86,6 @@ static void not_found(struct emu *e, struct evhttp_request *req, const char *nam
     buf_release(&esc);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decodes src[0..len) into out (botocore encodes ':' and '$'). */
-static void url_decode(const char *src, size_t len, struct buf *out)
-{
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-        if (src[i] == '%' && i + 2 < len &&
-            (hi = hex_value(src[i + 1])) >= 0 && (lo = hex_value(src[i + 2])) >= 0) {
-            buf_addch(out, (char)(hi * 16 + lo));
-            i += 2;
-            continue;
-        }
-        buf_addch(out, src[i]);
-    }
-}
-
 /* Function name forms: name, name:qualifier, a full or partial ARN. */
 static void split_name(const char *raw, char *name, size_t nsize, char *qualifier, size_t qsize)
 {
@@ -244,7 +218,7 @@ static void handle_invoke(struct emu *e, struct evhttp_request *req, const char 
         const char *q = strstr(query, "Qualifier=");
         if (q && !qualifier[0]) {
             struct buf dq = BUF_INIT;
-            url_decode(q + 10, strcspn(q + 10, "&"), &dq);
+            tx_url_decode(q + 10, strcspn(q + 10, "&"), true, &dq);
             snprintf(qualifier, sizeof(qualifier), "%s", buf_cstr(&dq));
             buf_release(&dq);
         }
@@ -362,7 +336,7 @@ static void on_aws_request(struct evhttp_request *req, void *arg)
         if (rlen > slen && !strncmp(rest + rlen - slen, suffix, slen) &&
             evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
             struct buf name = BUF_INIT;
-            url_decode(rest, rlen - slen, &name);
+            tx_url_decode(rest, rlen - slen, false, &name);
             handle_invoke(e, req, buf_cstr(&name), query ? query + 1 : NULL);
             buf_release(&name);
             return;

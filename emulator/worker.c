@@ -292,12 +292,7 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
         return;
     }
     double seconds = (double)elapsed / 1e6;
-    int64_t ms = emu_epoch_ms();
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(when + n, sizeof(when) - n, ".%03dZ", (int)(ms % 1000));
+    el_iso_time(when, sizeof(when));
     el_platform(w->emu, w->fn->key, inv, "%s %s Task timed out after %.2f seconds", when,
                 inv->request_id, seconds);
     snprintf(msg, sizeof(msg), "RequestId: %s Error: Task timed out after %.2f seconds",
