@@ -1,5 +1,4 @@
 /* fnctl invoke: run a function once, locally or through a running emulator. */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "b64.h"
 #include "buf.h"
 #include "cli.h"
+#include "curl_dl.h"
 #include "emu.h"
 #include "file.h"
 #include "invoke.h"
@@ -174,31 +174,36 @@ static int invoke_remote(struct fn_ctx *ctx, const char *endpoint, const char *n
     struct curl_slist *hdrs = NULL;
     long status = 0;
     int rc = FN_EXIT_FAILED;
-    CURL *curl = curl_easy_init();
+    const struct curl_api *c = curl_dl(&err);
+    if (!c) {
+        fn_cli_error(ctx, &err);
+        return FN_EXIT_FAILED;
+    }
+    CURL *curl = c->easy_init();
 
-    char *escaped = curl_easy_escape(curl, name, 0);
+    char *escaped = c->easy_escape(curl, name, 0);
     buf_addf(&url, "%s%s2015-03-31/functions/%s/invocations", endpoint,
              tx_ends_with(endpoint, "/") ? "" : "/", escaped);
-    curl_free(escaped);
-    hdrs = curl_slist_append(hdrs, "X-Amz-Log-Type: Tail");
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, buf_cstr(&url));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, event->data);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)event->len);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_curl_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_curl_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
-    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-    CURLcode cc = curl_easy_perform(curl);
+    c->free(escaped);
+    hdrs = c->slist_append(hdrs, "X-Amz-Log-Type: Tail");
+    hdrs = c->slist_append(hdrs, "Content-Type: application/json");
+    c->easy_setopt(curl, CURLOPT_URL, buf_cstr(&url));
+    c->easy_setopt(curl, CURLOPT_POSTFIELDS, event->data);
+    c->easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)event->len);
+    c->easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    c->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_curl_body);
+    c->easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    c->easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_curl_header);
+    c->easy_setopt(curl, CURLOPT_HEADERDATA, &h);
+    c->easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    CURLcode cc = c->easy_perform(curl);
     if (cc != CURLE_OK) {
-        fn_err_set(&err, "cannot reach %s: %s", buf_cstr(&url), curl_easy_strerror(cc));
+        fn_err_set(&err, "cannot reach %s: %s", buf_cstr(&url), c->easy_strerror(cc));
         fn_err_hint(&err, "is 'fnctl start' running? its aws endpoint is printed when it starts");
         fn_cli_error(ctx, &err);
         goto out;
     }
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    c->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     if (h.log.len)
         fwrite(h.log.data, 1, h.log.len, stderr);
     if (status != 200) {
@@ -210,8 +215,8 @@ static int invoke_remote(struct fn_ctx *ctx, const char *endpoint, const char *n
     print_payload(body.data ? body.data : "", body.len);
     rc = h.function_error ? FN_EXIT_FAILED : FN_EXIT_OK;
 out:
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(curl);
+    c->slist_free_all(hdrs);
+    c->easy_cleanup(curl);
     buf_release(&url);
     buf_release(&body);
     buf_release(&h.log);
