@@ -21,6 +21,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "emulog.h"
+#include "wkint.h"
 #include "pool.h"
 #include "runtimes.h"
 #include "strvec.h"
@@ -28,7 +29,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define RT_PREFIX "/2018-06-01/runtime/"
 /* A line of log longer than this is cut (CloudWatch's event limit). */
 #define WK_MAX_LOG_LINE (256 * 1024)
 /* Bodies larger than the Runtime API's limit are read so that the answer is
@@ -36,59 +36,10 @@
 #define WK_MAX_BODY (64 * 1024 * 1024)
 #define WK_MEMORY_SAMPLE_MS 50
 
-struct worker {
-    struct emu *emu;
-    struct pool *pool;
-    const struct mf_function *fn;
-    enum wk_state state;
-    pid_t pid;
-    bool reaped;
-    int exit_status; /* waitpid status */
-    struct evhttp *http;
-    int port;
-    struct evhttp_request *next_req; /* a pending /next */
-    struct invocation *inv;          /* the invocation running */
-    bool responded;                  /* inv's outcome was posted */
-    struct bufferevent *out, *err;   /* the process's stdout and stderr */
-    struct evbuffer *pending[2];      /* their bytes not yet logged (a partial line) */
-    uint64_t spawned_us;
-    bool first_next_seen;
-    double init_ms;
-    unsigned long invocations;
-    bool provisioned;
-    struct evbuffer *init_error;     /* body of /runtime/init/error */
-    char init_error_type[64];
-    bool retire;
-    bool killed;                     /* by fnctl: timeout, memory, retire, shutdown */
-    bool out_of_memory;
-    struct event *deadline;
-    struct event *mem_timer;
-    long hwm_kb;
-    uint64_t idle_since;
-    struct worker *next_all;         /* emu->workers */
-};
 
 static void worker_maybe_free(struct worker *w);
-static void fail_running(struct worker *w, const char *type, const char *message);
 
 /* --- small helpers --- */
-
-static void reply_json(struct evhttp_request *req, int code, const char *reason, const char *json)
-{
-    struct evbuffer *body = evbuffer_new();
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
-    evbuffer_add_printf(body, "%s\n", json);
-    evhttp_send_reply(req, code, reason, body);
-    evbuffer_free(body);
-}
-
-static void reply_error(struct evhttp_request *req, int code, const char *reason,
-                        const char *type, const char *message)
-{
-    char json[512];
-    snprintf(json, sizeof(json), "{\"errorMessage\":\"%s\",\"errorType\":\"%s\"}", message, type);
-    reply_json(req, code, reason, json);
-}
 
 static long read_status_kb(pid_t pid, const char *field)
 {
@@ -109,7 +60,7 @@ static long read_status_kb(pid_t pid, const char *field)
     return kb;
 }
 
-static void sample_memory(struct worker *w)
+void wk_sample_memory(struct worker *w)
 {
     long hwm = read_status_kb(w->pid, "VmHWM");
     if (hwm > w->hwm_kb)
@@ -249,12 +200,12 @@ static void stop_timers(struct worker *w)
 }
 
 /* The running invocation has its outcome: log END/REPORT, hand it back. */
-static void finish(struct worker *w)
+void wk_finish(struct worker *w)
 {
     struct invocation *inv = w->inv;
     drain_output(w);
     stop_timers(w);
-    sample_memory(w);
+    wk_sample_memory(w);
     inv->finished_us = emu_now_us();
     inv->max_memory_mb = hwm_mb(w);
     el_end_report(w->emu, w->fn->key, inv, w->fn->memory);
@@ -265,7 +216,7 @@ static void finish(struct worker *w)
     pool_invocation_done(w->pool, w, inv);
 }
 
-static void fail_running(struct worker *w, const char *type, const char *message)
+void wk_fail_running(struct worker *w, const char *type, const char *message)
 {
     if (!w->inv || w->responded)
         return;
@@ -298,9 +249,9 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     snprintf(msg, sizeof(msg), "RequestId: %s Error: Task timed out after %.2f seconds",
              inv->request_id, seconds);
     inv->timed_out = true;
-    fail_running(w, "Sandbox.Timedout", msg);
+    wk_fail_running(w, "Sandbox.Timedout", msg);
     wk_kill(w);
-    finish(w);
+    wk_finish(w);
 }
 
 static void on_memory_sample(evutil_socket_t fd, short what, void *arg)
@@ -309,7 +260,7 @@ static void on_memory_sample(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     long rss = read_status_kb(w->pid, "VmRSS");
-    sample_memory(w);
+    wk_sample_memory(w);
     if (rss > 0 && rss / 1024 >= w->fn->memory && w->inv && !w->responded) {
         char msg[256];
         snprintf(msg, sizeof(msg), "RequestId: %s Error: Runtime exited with error: signal: killed",
@@ -317,20 +268,13 @@ static void on_memory_sample(evutil_socket_t fd, short what, void *arg)
         el_platform(w->emu, w->fn->key, w->inv, "%s", msg);
         el_platform(w->emu, w->fn->key, w->inv, "Runtime.OutOfMemory");
         w->out_of_memory = true;
-        fail_running(w, "Runtime.OutOfMemory", msg);
+        wk_fail_running(w, "Runtime.OutOfMemory", msg);
         wk_kill(w);
-        finish(w);
+        wk_finish(w);
         return;
     }
     struct timeval tv = { 0, WK_MEMORY_SAMPLE_MS * 1000 };
     evtimer_add(w->mem_timer, &tv);
-}
-
-static void on_next_closed(struct evhttp_connection *conn, void *arg)
-{
-    struct worker *w = arg;
-    (void)conn;
-    w->next_req = NULL;
 }
 
 void wk_dispatch(struct worker *w, struct invocation *inv)
@@ -376,151 +320,6 @@ void wk_dispatch(struct worker *w, struct invocation *inv)
     evbuffer_free(body);
 }
 
-/* --- the Runtime API --- */
-
-static void handle_next(struct worker *w, struct evhttp_request *req)
-{
-    if (w->next_req) {
-        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
-                    "State transition from Ready to Ready failed for runtime. Error: State "
-                    "transition is not allowed");
-        return;
-    }
-    if (w->inv && !w->responded) {
-        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
-                    "State transition from Running to Ready failed for runtime. Error: State "
-                    "transition is not allowed");
-        return;
-    }
-    w->next_req = req;
-    evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_next_closed, w);
-    if (!w->first_next_seen) {
-        w->first_next_seen = true;
-        w->init_ms = (double)(emu_now_us() - w->spawned_us) / 1000.0;
-        sample_memory(w); /* a baseline, in case the process dies mid-invocation */
-    }
-    if (w->retire) {
-        wk_kill(w);
-        return;
-    }
-    w->state = WK_IDLE;
-    w->idle_since = emu_now_us();
-    pool_worker_ready(w->pool, w);
-}
-
-/* The id in /invocation/{id}/response must be the running invocation's. */
-static bool check_id(struct worker *w, struct evhttp_request *req, const char *id, size_t len)
-{
-    if (!w->inv || strlen(w->inv->request_id) != len || memcmp(w->inv->request_id, id, len)) {
-        reply_error(req, 400, "Bad Request", "InvalidRequestID", "Invalid request ID");
-        return false;
-    }
-    if (w->responded) {
-        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
-                    "State transition from RuntimeResponseSentState to InvocationResponse failed "
-                    "for runtime. Error: State transition is not allowed");
-        return false;
-    }
-    return true;
-}
-
-static void handle_response(struct worker *w, struct evhttp_request *req, bool error)
-{
-    struct evbuffer *body = evhttp_request_get_input_buffer(req);
-    size_t len = evbuffer_get_length(body);
-    struct invocation *inv = w->inv;
-
-    if (len > INV_MAX_RESPONSE) {
-        char msg[160];
-        reply_error(req, 413, "Request Entity Too Large", "RequestEntityTooLarge",
-                    "Exceeded maximum allowed payload size (6291556 bytes).");
-        snprintf(msg, sizeof(msg),
-                 "Response payload size exceeded maximum allowed payload size (6291556 bytes).");
-        fail_running(w, "Function.ResponseSizeTooLarge", msg);
-        finish(w);
-        return;
-    }
-    evbuffer_drain(inv->response, evbuffer_get_length(inv->response));
-    evbuffer_add_buffer(inv->response, body);
-    inv->outcome = error ? INV_FUNCTION_ERROR : INV_SUCCESS;
-    if (error) {
-        /* the errorType of the body names the error in REPORT; it is kept
-         * verbatim for the caller, as Lambda forwards it */
-        const char *t = evhttp_find_header(evhttp_request_get_input_headers(req),
-                                           "Lambda-Runtime-Function-Error-Type");
-        snprintf(inv->error_type, sizeof(inv->error_type), "%s", t ? t : "");
-    }
-    w->responded = true;
-    reply_json(req, 202, "Accepted", "{\"status\":\"OK\"}");
-    finish(w);
-}
-
-static void handle_init_error(struct worker *w, struct evhttp_request *req)
-{
-    if (w->first_next_seen) {
-        reply_error(req, 403, "Forbidden", "InvalidStateTransition",
-                    "State transition from Ready to InitError failed for runtime. Error: State "
-                    "transition is not allowed");
-        return;
-    }
-    if (!w->init_error)
-        w->init_error = evbuffer_new();
-    evbuffer_drain(w->init_error, evbuffer_get_length(w->init_error));
-    evbuffer_add_buffer(w->init_error, evhttp_request_get_input_buffer(req));
-    const char *t = evhttp_find_header(evhttp_request_get_input_headers(req),
-                                       "Lambda-Runtime-Function-Error-Type");
-    snprintf(w->init_error_type, sizeof(w->init_error_type), "%s", t ? t : "Runtime.Unknown");
-    reply_json(req, 202, "Accepted", "{\"status\":\"OK\"}");
-}
-
-static void on_runtime_api(struct evhttp_request *req, void *arg)
-{
-    struct worker *w = arg;
-    const char *uri = evhttp_request_get_uri(req);
-    enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-    const char *path = uri;
-    size_t plen = strcspn(uri, "?");
-
-    if (plen < strlen(RT_PREFIX) || strncmp(path, RT_PREFIX, strlen(RT_PREFIX)) != 0)
-        goto not_found;
-    path += strlen(RT_PREFIX);
-    plen -= strlen(RT_PREFIX);
-    if (plen == 15 && !strncmp(path, "invocation/next", 15)) {
-        if (cmd != EVHTTP_REQ_GET)
-            goto not_allowed;
-        handle_next(w, req);
-        return;
-    }
-    if (plen == 10 && !strncmp(path, "init/error", 10)) {
-        if (cmd != EVHTTP_REQ_POST)
-            goto not_allowed;
-        handle_init_error(w, req);
-        return;
-    }
-    if (plen > 11 && !strncmp(path, "invocation/", 11)) {
-        const char *id = path + 11;
-        const char *slash = memchr(id, '/', plen - 11);
-        if (!slash)
-            goto not_found;
-        size_t idlen = (size_t)(slash - id);
-        size_t rest = plen - 11 - idlen - 1;
-        bool is_response = rest == 8 && !strncmp(slash + 1, "response", 8);
-        bool is_error = rest == 5 && !strncmp(slash + 1, "error", 5);
-        if (!is_response && !is_error)
-            goto not_found;
-        if (cmd != EVHTTP_REQ_POST)
-            goto not_allowed;
-        if (check_id(w, req, id, idlen))
-            handle_response(w, req, is_error);
-        return;
-    }
-not_found:
-    reply_error(req, 404, "Not Found", "NotFound", "404 page not found");
-    return;
-not_allowed:
-    reply_error(req, 405, "Method Not Allowed", "MethodNotAllowed", "method not allowed");
-}
-
 /* --- life and death --- */
 
 static int listen_loopback(struct worker *w, struct fn_err *err)
@@ -535,7 +334,7 @@ static int listen_loopback(struct worker *w, struct fn_err *err)
     evhttp_set_max_body_size(w->http, WK_MAX_BODY);
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
                                             EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD);
-    evhttp_set_gencb(w->http, on_runtime_api, w);
+    evhttp_set_gencb(w->http, wk_runtime_api, w);
     bound = evhttp_bind_socket_with_handle(w->http, "127.0.0.1", 0);
     if (!bound)
         return fn_err_errno(err, errno, "cannot listen on 127.0.0.1 for the Runtime API");
@@ -755,8 +554,8 @@ static void on_exit_of(struct worker *w)
                      w->inv->request_id, why);
         el_platform(w->emu, w->fn->key, w->inv, "%s", msg);
         el_platform(w->emu, w->fn->key, w->inv, "Runtime.ExitError");
-        fail_running(w, "Runtime.ExitError", msg);
-        finish(w);
+        wk_fail_running(w, "Runtime.ExitError", msg);
+        wk_finish(w);
     } else if (!w->first_next_seen && !w->killed) {
         /* died while starting: the invocation that waited for it fails */
         if (w->init_error) {
@@ -794,8 +593,8 @@ void wk_kill_all(struct emu *e)
 {
     for (struct worker *w = e->workers; w; w = w->next_all) {
         if (w->inv) {
-            fail_running(w, "Runtime.ExitError", "the emulator is shutting down");
-            finish(w);
+            wk_fail_running(w, "Runtime.ExitError", "the emulator is shutting down");
+            wk_finish(w);
         }
         kill_group(w);
         w->state = WK_DEAD;

@@ -52,7 +52,8 @@ static const char *handler_js =
     "  console.log('echo', JSON.stringify(event));\n"
     "  if (event && event.mark)\n"
     "    fs.writeFileSync(out(event.mark), JSON.stringify({ event, requestId: context.awsRequestId }));\n"
-    "  return { event, pid: process.pid, requestId: context.awsRequestId };\n"
+    "  return { event, pid: process.pid, requestId: context.awsRequestId,\n"
+    "           endpoint: process.env.AWS_ENDPOINT_URL };\n"
     "};\n"
     "exports.boom = async () => { throw new TypeError('kaboom'); };\n"
     "exports.size = async (event) => ({ length: event.data.length });\n"
@@ -104,7 +105,9 @@ static char *server_log(void)
     return text ? text : strdup("");
 }
 
-/* Starts `fnctl start` in svc/ and waits for its aws endpoint line. */
+/* Starts `fnctl start` in svc/ and waits for its aws endpoint line. Each
+ * test calls it first (not .init: Criterion skips .fini when .init fails,
+ * which would leave the directory behind). */
 static void start_server(void)
 {
     char log[PATH_MAX + 16];
@@ -133,7 +136,10 @@ static void start_server(void)
         int status;
         if (!endpoint[0] && waitpid(server, &status, WNOHANG) == server) {
             server = -1;
-            cr_assert_fail("fnctl start exited early:\n%s", text);
+            cr_assert_fail("fnctl start exited early (status %#x%s):\n%s", status,
+                           WIFEXITED(status) && WEXITSTATUS(status) == 127 ? ", could not run "
+                                                                              FNCTL_BIN : "",
+                           text);
         }
         free(text);
         if (!endpoint[0]) {
@@ -214,7 +220,6 @@ static void setup(void)
     e2e_write(svc, "handler.js", handler_js);
     e2e_write(out, ".keep", "");
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    start_server();
 }
 
 static void teardown(void)
@@ -375,6 +380,7 @@ static char *wait_for_file(const char *name, long timeout_ms)
 
 Test(lambda_api, warm_worker_is_reused_without_init_duration)
 {
+    start_server();
     struct http a, b;
     post(&a, "api-dev-echo", "{\"n\": 1}", tail);
     post(&b, "api-dev-echo", "{\"n\": 2}", tail);
@@ -385,6 +391,8 @@ Test(lambda_api, warm_worker_is_reused_without_init_duration)
     cr_assert_eq(json_integer_value(json_object_get(ja, "pid")),
                  json_integer_value(json_object_get(jb, "pid")), "a second worker was started");
     cr_assert_str_neq(fj_str(ja, "requestId", "a"), fj_str(jb, "requestId", "b"));
+    /* the function's own SDK calls reach this emulator, on the port it bound */
+    cr_assert_str_eq(fj_str(ja, "endpoint", ""), endpoint);
     char *la = tail_log(&a), *lb = tail_log(&b);
     cr_assert(strstr(la, "\tInit Duration: "), "cold start without Init Duration:\n%s", la);
     cr_assert(strstr(lb, "REPORT RequestId: "), "%s", lb);
@@ -400,6 +408,7 @@ Test(lambda_api, warm_worker_is_reused_without_init_duration)
 
 Test(lambda_api, tail_returns_the_log_as_base64)
 {
+    start_server();
     struct http h;
     char id[64], v[64];
     post(&h, "api-dev-echo", "{\"tail\": 1}", tail);
@@ -446,6 +455,7 @@ Test(lambda_api, tail_returns_the_log_as_base64)
 
 Test(lambda_api, function_error_is_200_with_unhandled)
 {
+    start_server();
     struct http h;
     char v[64];
     post(&h, "api-dev-boom", "{}", NULL);
@@ -462,6 +472,7 @@ Test(lambda_api, function_error_is_200_with_unhandled)
 
 Test(lambda_api, crashed_worker_fails_its_invocation_and_is_replaced)
 {
+    start_server();
     struct http h;
     char v[64], id[64];
     post(&h, "api-dev-crash", "{\"crash\": true}", NULL);
@@ -489,6 +500,7 @@ Test(lambda_api, crashed_worker_fails_its_invocation_and_is_replaced)
 
 Test(lambda_api, function_names_and_qualifiers)
 {
+    start_server();
     struct http h;
     /* botocore percent-encodes the name: api-dev-echo:$LATEST */
     post(&h, "api-dev-echo%3A%24LATEST", "{}", NULL);
@@ -510,6 +522,7 @@ Test(lambda_api, function_names_and_qualifiers)
 
 Test(lambda_api, unknown_function_is_404_resource_not_found)
 {
+    start_server();
     struct http h;
     post(&h, "nope", "{}", NULL);
     char *msg = assert_api_error(&h, 404, "ResourceNotFoundException");
@@ -524,6 +537,7 @@ Test(lambda_api, unknown_function_is_404_resource_not_found)
 
 Test(lambda_api, invalid_json_is_400_invalid_request_content)
 {
+    start_server();
     struct http h;
     post(&h, "api-dev-echo", "{not json", NULL);
     char *msg = assert_api_error(&h, 400, "InvalidRequestContentException");
@@ -549,6 +563,7 @@ static void json_payload(struct buf *b, size_t total)
 
 Test(lambda_api, request_over_6291456_bytes_is_413)
 {
+    start_server();
     struct http h;
     struct buf p = BUF_INIT;
     json_payload(&p, 6291456 + 1);
@@ -583,6 +598,7 @@ Test(lambda_api, request_over_6291456_bytes_is_413)
 
 Test(lambda_api, dry_run_is_204_and_runs_nothing)
 {
+    start_server();
     struct http h;
     const char *const dry[] = { "X-Amz-Invocation-Type: DryRun", NULL };
     post(&h, "api-dev-echo", "{\"mark\": \"dry\"}", dry);
@@ -600,6 +616,7 @@ Test(lambda_api, dry_run_is_204_and_runs_nothing)
 
 Test(lambda_api, event_is_202_and_runs_later)
 {
+    start_server();
     struct http h;
     char id[64];
     post(&h, "api-dev-echo", "{\"mark\": \"event-ran\"}", event_type);
@@ -627,6 +644,7 @@ static int by_time(const void *a, const void *b)
 
 Test(lambda_api, reserved_concurrency_caps_parallel_workers)
 {
+    start_server();
     enum { N = 6 };
     for (int i = 0; i < N; i++) {
         struct http h;
@@ -680,6 +698,7 @@ Test(lambda_api, reserved_concurrency_caps_parallel_workers)
 
 Test(lambda_api, sync_invoke_over_reserved_concurrency_is_429)
 {
+    start_server();
     struct http h;
     for (int i = 0; i < 2; i++) {
         post(&h, "api-dev-sleeper", "{\"ms\": 1500}", event_type);
@@ -712,6 +731,7 @@ static int count_started(void)
 
 Test(lambda_api, sigint_stops_busy_workers_at_once)
 {
+    start_server();
     struct http h;
     for (int i = 0; i < 2; i++) {
         post(&h, "api-dev-sleeper", "{\"ms\": 20000}", event_type);
