@@ -80,7 +80,12 @@ int emu_new(const struct emu_opts *opts, const struct manifest *m, struct emu **
         e->opts.idle_seconds = 300;
     e->manifest = m;
     fn_log_init(&e->log, stderr, FN_LOG_INFO);
-    e->base = event_base_new();
+    /* the changelist folds the many enable/disable calls evhttp makes per
+     * request into one epoll_ctl per descriptor per loop turn */
+    struct event_config *cfg = event_config_new();
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    e->base = event_base_new_with_config(cfg);
+    event_config_free(cfg);
     if (!e->base) {
         fn_err_set(err, "cannot create the event loop");
         goto fail;

@@ -18,6 +18,7 @@ struct worker {
     int exit_status; /* waitpid status */
     struct evhttp *http;
     int port;
+    char uds[64];                    /* abstract socket for fnctl's own bootstraps */
     struct evhttp_request *next_req; /* a pending /next */
     struct invocation *inv;          /* the invocation running */
     bool responded;                  /* inv's outcome was posted */

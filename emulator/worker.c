@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <sys/un.h>
 #include <time.h>
 #include <limits.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 
 #include "emulog.h"
@@ -341,6 +344,23 @@ static int listen_loopback(struct worker *w, struct fn_err *err)
     if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &alen) < 0)
         return fn_err_errno(err, errno, "getsockname");
     w->port = ntohs(addr.sin_port);
+
+    /* fnctl's own bootstraps reach the same API over an abstract Unix
+     * socket: half the kernel work of loopback TCP per invocation. Any
+     * other runtime client uses AWS_LAMBDA_RUNTIME_API (TCP), as on Lambda. */
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    snprintf(w->uds, sizeof(w->uds), "fnctl-%ld-%d", (long)getpid(), w->port);
+    memcpy(sun.sun_path + 1, w->uds, strlen(w->uds));
+    /* the whole, zero-padded sun_path: node (libuv) connects with that length */
+    socklen_t slen = (socklen_t)sizeof(sun);
+    struct evconnlistener *l = evconnlistener_new_bind(
+        w->emu->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1,
+        (struct sockaddr *)&sun, (int)slen);
+    if (!l || !evhttp_bind_listener(w->http, l)) {
+        if (l)
+            evconnlistener_free(l);
+        w->uds[0] = '\0'; /* TCP alone still works */
+    }
     return 0;
 }
 
@@ -381,6 +401,8 @@ static void build_env(struct worker *w, bool provisioned, struct strvec *env)
     log_stream_name(stream, sizeof(stream));
     strvec_pushf(env, "AWS_LAMBDA_LOG_STREAM_NAME=%s", stream);
     strvec_pushf(env, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", w->port);
+    if (w->uds[0])
+        strvec_pushf(env, "FNCTL_RUNTIME_API_SOCKET=@%s", w->uds);
     strvec_pushf(env, "AWS_LAMBDA_INITIALIZATION_TYPE=%s",
                  provisioned ? "provisioned-concurrency" : "on-demand");
     char root[PATH_MAX];

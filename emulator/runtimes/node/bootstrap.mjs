@@ -221,9 +221,16 @@ const apiPort = apiColon > 0 ? Number(apiAddr.slice(apiColon + 1)) : 80;
 let mainConn = null;
 let mainBusy = false;
 
+// fnctl also serves the Runtime API on an abstract Unix socket ("@name"):
+// cheaper than loopback TCP. Read once and removed from the function's view.
+const apiSocket = env.FNCTL_RUNTIME_API_SOCKET || '';
+delete env.FNCTL_RUNTIME_API_SOCKET;
+
 function openConn() {
-    const sock = net.connect(apiPort, apiHost);
-    sock.setNoDelay(true);
+    const sock = apiSocket.startsWith('@')
+        ? net.connect({ path: '\0' + apiSocket.slice(1) })
+        : net.connect(apiPort, apiHost);
+    if (!apiSocket) sock.setNoDelay(true);
     const conn = { sock, alive: true, cur: null };
     const lost = (err) => {
         conn.alive = false;

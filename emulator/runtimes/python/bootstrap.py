@@ -619,6 +619,13 @@ class LambdaRuntimeClient(object):
             host = host[1:-1]
             self._family = _socket.AF_INET6
         self._addr = (host, int(port))
+        # fnctl also serves the Runtime API on an abstract Unix socket
+        # ("@name"): cheaper than loopback TCP
+        uds = os.environ.pop("FNCTL_RUNTIME_API_SOCKET", "")
+        if uds.startswith("@") and hasattr(_socket, "AF_UNIX"):
+            self._family = _socket.AF_UNIX
+            # the name zero-padded to sun_path's size, as fnctl binds it
+            self._addr = ("\0" + uds[1:]).ljust(108, "\0").encode()
         self._prefix = "Host: %s\r\nUser-Agent: aws-lambda-python/%d.%d.%d-fnctl\r\n" % (
             (address,) + tuple(sys.version_info[:3]))
         self._sock = None
