@@ -152,7 +152,7 @@ int rtm_command(const char *runtime, const char *runtime_dir, const char *task_r
     }
     if (tx_starts_with(runtime, "nodejs")) {
         strvec_push(argv, "node");
-        strvec_pushf(argv, "%s/node/bootstrap.mjs", runtime_dir);
+        strvec_pushf(argv, "%s/node/bootstrap.cjs", runtime_dir);
         return 0;
     }
     if (tx_starts_with(runtime, "python")) {

@@ -10,7 +10,7 @@
 #include "err.h"
 #include "strvec.h"
 
-/* The directory holding node/bootstrap.mjs and python/bootstrap.py,
+/* The directory holding node/bootstrap.cjs and python/bootstrap.py,
  * extracting them on first use ($XDG_CACHE_HOME/fnctl or ~/.cache/fnctl, or
  * $FNCTL_RUNTIME_DIR when set). The caller frees *out. */
 int rtm_extract(char **out, struct fn_err *err);

@@ -27,7 +27,7 @@ Test(runtimes, node_and_python_run_the_built_in_bootstraps)
     struct fn_err err = FN_ERR_INIT;
     cr_assert_eq(rtm_command("nodejs20.x", "/rt", dir, &argv, &err), 0, "%s", err.msg);
     cr_assert_str_eq(argv.v[0], "node");
-    cr_assert_str_eq(argv.v[1], "/rt/node/bootstrap.mjs");
+    cr_assert_str_eq(argv.v[1], "/rt/node/bootstrap.cjs");
     strvec_clear(&argv);
     cr_assert_eq(rtm_command("python3.11", "/rt", dir, &argv, &err), 0, "%s", err.msg);
     cr_assert(!strncmp(argv.v[0], "python3", 7), "%s", argv.v[0]);
@@ -80,7 +80,7 @@ Test(runtimes, extracts_the_bootstraps_once_into_the_cache)
     unsetenv("FNCTL_RUNTIME_DIR");
     cr_assert_eq(rtm_extract(&out, &err), 0, "%s", err.msg);
     cr_assert(!strncmp(out, dir, strlen(dir)), "%s", out);
-    snprintf(path, sizeof(path), "%s/node/bootstrap.mjs", out);
+    snprintf(path, sizeof(path), "%s/node/bootstrap.cjs", out);
     cr_assert(fs_is_file(path), "%s missing", path);
     snprintf(path, sizeof(path), "%s/python/bootstrap.py", out);
     cr_assert(fs_is_file(path), "%s missing", path);
