@@ -23,16 +23,19 @@ clean="env -i PATH=$PATH HOME=$HOME"
 hyperfine -N -w 3 -r 20 --export-json /tmp/fnctl-bench-cold.json \
   "node -e \"require('./handler').noop({}).then(r => console.log(JSON.stringify(r)))\"" \
   "$clean node run_handler.js" \
+  "$clean node run_handler_net.js" \
   "$fnctl invoke noop -q" >/dev/null 2>&1
 python3 - <<'PY'
 import json
 r = json.load(open('/tmp/fnctl-bench-cold.json'))['results']
-node, clean, fn = (x['median'] * 1000 for x in r)
-print(f"node -e, the user's environment       median {node:8.2f} ms")
-print(f"node run_handler.js, clean environment median {clean:8.2f} ms")
-print(f"fnctl invoke (worker + Runtime API)    median {fn:8.2f} ms")
-print(f"fnctl adds vs node -e                         {fn - node:8.2f} ms  (ratio {fn / node:.2f}; target < 5 ms)")
-print(f"fnctl adds vs the same clean environment      {fn - clean:8.2f} ms  (ratio {fn / clean:.2f})")
+node, clean, net, fn = (x['median'] * 1000 for x in r)
+print(f"node -e, the user's environment          median {node:8.2f} ms")
+print(f"node run_handler.js, clean environment    median {clean:8.2f} ms")
+print(f"  ... plus node:net (a Runtime API client) median {net:8.2f} ms")
+print(f"fnctl invoke (worker + Runtime API)       median {fn:8.2f} ms")
+print(f"fnctl adds vs node -e                            {fn - node:8.2f} ms  (ratio {fn / node:.2f}; target < 5 ms)")
+print(f"fnctl adds vs the same clean environment         {fn - clean:8.2f} ms  (ratio {fn / clean:.2f})")
+print(f"fnctl adds vs clean node + node:net              {fn - net:8.2f} ms  (ratio {fn / net:.2f})")
 PY
 
 latency() { # wrk output -> "p50 p99" in ms
