@@ -220,6 +220,7 @@ const apiPort = apiColon > 0 ? Number(apiAddr.slice(apiColon + 1)) : 80;
 
 let mainConn = null;
 let mainBusy = false;
+let prefetchedNext = null; // the GET /next pipelined behind the last response
 
 // fnctl also serves the Runtime API on an abstract Unix socket ("@name"):
 // cheaper than loopback TCP. Read once and removed from the function's view.
@@ -254,8 +255,11 @@ function openConn() {
 const EMPTY = Buffer.alloc(0);
 const S_HEAD = 0, S_LENGTH = 1, S_CHUNK_SIZE = 2, S_CHUNK_DATA = 3, S_CHUNK_END = 4, S_TRAILER = 5, S_CLOSE = 6;
 
-// One request/response exchange on conn; calls done(err, res) once.
-function exchange(conn, reused, method, urlPath, payload, done) {
+// One request/response exchange on conn; calls done(err, res) once. A null
+// payload was already written (pipelined behind the previous request). With
+// follow ({method, urlPath, done}), payload carries a second request whose
+// response is read right after this one.
+function exchange(conn, reused, method, urlPath, payload, done, follow) {
     let state = S_HEAD;
     let pending = EMPTY;
     let remaining = 0;
@@ -308,17 +312,24 @@ function exchange(conn, reused, method, urlPath, payload, done) {
                     buf = EMPTY;
                 }
             }
-            if (finished && buf.length) { // bytes past the response: do not reuse
-                conn.alive = false;
-                conn.sock.destroy();
+            if (finished && buf.length) {
+                if (conn.cur && conn.cur !== ex) conn.cur.data(buf); // the pipelined response
+                else { conn.alive = false; conn.sock.destroy(); } // bytes nobody asked for
             }
         },
         finish() {
             if (finished) return;
             finished = true;
             if (conn.cur === ex) conn.cur = null;
-            if (keepAlive && conn.alive) conn.sock.unref();
-            else { conn.alive = false; conn.sock.destroy(); }
+            if (follow && keepAlive && conn.alive) {
+                exchange(conn, true, follow.method, follow.urlPath, null, follow.done);
+            } else if (keepAlive && conn.alive) {
+                conn.sock.unref();
+            } else {
+                conn.alive = false;
+                conn.sock.destroy();
+                if (follow) follow.done(Object.assign(new Error('connection closed'), { code: 'ECONNRESET' }));
+            }
             const body = parts.length === 1 ? parts[0] : Buffer.concat(parts);
             done(null, { status, headers, body: body.toString('utf8') });
         },
@@ -340,12 +351,13 @@ function exchange(conn, reused, method, urlPath, payload, done) {
         conn.alive = false;
         conn.sock.destroy();
         done(err);
+        if (follow) follow.done(err);
     }
 
     function retry() {
         const fresh = openConn();
         if (conn === mainConn) mainConn = fresh;
-        exchange(fresh, false, method, urlPath, payload, done);
+        exchange(fresh, false, method, urlPath, payload, done, follow);
     }
 
     function parseHead(head) {
@@ -384,7 +396,39 @@ function exchange(conn, reused, method, urlPath, payload, done) {
 
     conn.cur = ex;
     conn.sock.ref();
-    conn.sock.write(payload);
+    if (payload !== null) conn.sock.write(payload);
+}
+
+// POST urlPath with body and, pipelined behind it on the same connection,
+// GET nextPath: one write and one wakeup fewer per invocation than asking
+// for the next event after the POST's answer. Returns [posted, next].
+function rapidPair(urlPath, body, nextPath) {
+    if (mainBusy) return [rapid('POST', urlPath, body), null];
+    const payload = requestText('POST', urlPath, body) + requestText('GET', nextPath);
+    let second;
+    const next = new Promise((resolve, reject) => {
+        second = { method: 'GET', urlPath: nextPath,
+                   done: (err, res) => { mainBusy = false; err ? reject(err) : resolve(res); } };
+    });
+    const posted = new Promise((resolve, reject) => {
+        mainBusy = true;
+        let reused = true;
+        if (!mainConn || !mainConn.alive) { mainConn = openConn(); reused = false; }
+        exchange(mainConn, reused, 'POST', urlPath, payload,
+                 (err, res) => (err ? reject(err) : resolve(res)), second);
+    });
+    return [posted, next];
+}
+
+function requestText(method, urlPath, body, headers) {
+    let payload = `${method} ${urlPath} HTTP/1.1\r\nHost: ${apiAddr}\r\n`;
+    if (headers) for (const k of Object.keys(headers)) payload += `${k}: ${headerSafe(headers[k])}\r\n`;
+    if (body !== undefined) {
+        payload += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n` + body;
+    } else {
+        payload += '\r\n';
+    }
+    return payload;
 }
 
 function rapid(method, urlPath, body, headers) {
@@ -439,8 +483,11 @@ function postResponse(id, result, then) {
     }
     if (body === undefined) body = 'null'; // e.g. a function or symbol as the result
     if (dying) return;
-    rapid('POST', `${API_PREFIX}/invocation/${id}/response`, body)
-        .then(() => then(), (e) => lostRuntimeApi('POST response', e.message));
+    const [posted, next] = rapidPair(`${API_PREFIX}/invocation/${id}/response`, body,
+                                     `${API_PREFIX}/invocation/next`);
+    prefetchedNext = next;
+    if (next) next.catch(() => {}); // handled where handleOnce awaits it
+    posted.then(() => then(), (e) => lostRuntimeApi('POST response', e.message));
 }
 
 function serializeError(err) {
@@ -680,7 +727,9 @@ class Runtime {
         if (dying) return;
         let inv;
         try {
-            inv = await rapid('GET', `${API_PREFIX}/invocation/next`);
+            const pending = prefetchedNext;
+            prefetchedNext = null;
+            inv = await (pending || rapid('GET', `${API_PREFIX}/invocation/next`));
         } catch (e) {
             lostRuntimeApi('GET next', e.message);
         }
