@@ -631,8 +631,10 @@ class LambdaRuntimeClient(object):
         self._sock = None
         self._buf = b""
         self._received = False
+        self._next_pending = False
 
     def _close(self):
+        self._next_pending = False
         if self._sock is not None:
             try:
                 self._sock.close()
@@ -743,11 +745,14 @@ class LambdaRuntimeClient(object):
             self._close()
         return status, headers, body
 
-    def _request(self, method, path, body=None, headers=""):
+    def _head(self, method, path, body=None, headers=""):
         head = "%s %s HTTP/1.1\r\n%s%s" % (method, path, self._prefix, headers)
         if body is not None:
             head += "Content-Length: %d\r\n" % len(body)
-        head = (head + "\r\n").encode("latin-1", "replace")
+        return (head + "\r\n").encode("latin-1", "replace")
+
+    def _request(self, method, path, body=None, headers=""):
+        head = self._head(method, path, body, headers)
         for attempt in (0, 1):
             fresh = self._sock is None
             if fresh:
@@ -781,7 +786,12 @@ class LambdaRuntimeClient(object):
 
     def wait_next_invocation(self):
         try:
-            status, headers, body = self._request("GET", "/2018-06-01/runtime/invocation/next")
+            if self._next_pending:
+                # asked for already, pipelined behind the last response
+                self._next_pending = False
+                status, headers, body = self._read_response()
+            else:
+                status, headers, body = self._request("GET", "/2018-06-01/runtime/invocation/next")
         except OSError as e:
             raise RuntimeError("Failed to get next") from e
         if status != 200:
@@ -791,11 +801,27 @@ class LambdaRuntimeClient(object):
         return headers, body
 
     def post_invocation_result(self, invoke_id, result_data, content_type="application/json"):
+        """POSTs the response with GET /next pipelined behind it on the same
+        connection: one send and one wakeup fewer per invocation."""
         if not isinstance(result_data, bytes):
             result_data = result_data.encode("utf-8", "replace")
-        self._call("Failed to post invocation response", "POST",
-                   "/2018-06-01/runtime/invocation/%s/response" % invoke_id,
-                   result_data, "Content-Type: %s\r\n" % content_type)
+        failure = "Failed to post invocation response"
+        path = "/2018-06-01/runtime/invocation/%s/response" % invoke_id
+        data = (self._head("POST", path, result_data, "Content-Type: %s\r\n" % content_type) +
+                result_data + self._head("GET", "/2018-06-01/runtime/invocation/next"))
+        try:
+            if self._sock is None:
+                self._connect()
+            self._received = False
+            self._sock.sendall(data)
+            status, _, resp = self._read_response()
+        except OSError as e:
+            self._close()
+            raise RuntimeError(failure) from e
+        if not 200 <= status < 300:
+            raise RuntimeError(failure) from RuntimeApiError("POST %s: HTTP %d: %s" % (
+                path, status, bytes(resp[:1024]).decode("utf-8", "replace").strip()))
+        self._next_pending = True
 
     def post_invocation_error(self, invoke_id, error_response_data):
         self._call("Failed to post invocation error", "POST",
