@@ -198,9 +198,7 @@ static void add_gateway_headers(json_t *headers, const struct apigw_request *req
     for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
         const char *name = lower ? names[i][0] : names[i][1];
         if (!name || json_object_get(headers, name))
-            continue;
-        if (!lower && i == 4)
-            continue; /* REST passes no Content-Length */
+            continue; /* (REST passes no Content-Length: no name for it) */
         if (multi) {
             json_t *arr = json_array();
             json_array_append_new(arr, json_string(values[i]));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -54,18 +55,16 @@ struct gw_call {
 
 static void gw_request_id(bool http_api, char *out, size_t size)
 {
-    if (!http_api) {
-        char uuid[37];
-        inv_uuid(uuid);
+    char uuid[37];
+    inv_uuid(uuid);
+    if (!http_api) { /* REST: a UUID */
         snprintf(out, size, "%s", uuid);
         return;
     }
-    /* HTTP API's ids look like "LV7fzho-PHcEJPw=" */
+    /* HTTP API's ids look like "LV7fzho-PHcEJPw=": 11 random bytes in base64 */
     unsigned char raw[11];
-    char uuid[37];
-    inv_uuid(uuid);
-    for (size_t i = 0; i < sizeof(raw); i++)
-        raw[i] = (unsigned char)(uuid[i * 3 % 36] * 31 + uuid[(i * 7 + 1) % 36]);
+    if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+        memcpy(raw, uuid, sizeof(raw));
     struct buf enc = BUF_INIT;
     b64_encode(raw, sizeof(raw), &enc);
     for (size_t i = 0; i < enc.len; i++)

@@ -25,17 +25,15 @@
 
 /* A synchronous Invoke waiting for its function. */
 struct pending {
-    struct emu *e;
     struct evhttp_request *req; /* NULL once the caller hung up */
     struct evhttp_connection *conn;
 };
 
-/* An Event invocation between its attempts. */
-struct retry {
+/* An Event invocation, across its attempts (the invocation's done_arg). */
+struct async_ctx {
     struct emu *e;
     struct pool *pool;
-    struct invocation *inv;
-    struct event *timer;
+    struct event *retry; /* waits between attempts */
 };
 
 static void send_error(struct evhttp_request *req, int code, const char *reason,
@@ -140,20 +138,17 @@ static void sync_done(struct invocation *inv, void *arg)
 
 static void on_retry(evutil_socket_t fd, short what, void *arg)
 {
-    struct retry *r = arg;
+    struct invocation *inv = arg;
+    struct async_ctx *ac = inv->done_arg;
     (void)fd;
     (void)what;
-    event_free(r->timer);
-    struct invocation *inv = r->inv;
-    struct pool *p = r->pool;
-    free(r);
     /* a fresh outcome for the next attempt; the request id stays */
     inv->outcome = INV_PENDING;
     inv->error_type[0] = '\0';
     inv->timed_out = false;
     inv->init_ms = -1;
     evbuffer_drain(inv->response, evbuffer_get_length(inv->response));
-    pool_submit(p, inv);
+    pool_submit(ac->pool, inv);
 }
 
 int lapi_retry_delay(int attempt)
@@ -164,11 +159,6 @@ int lapi_retry_delay(int attempt)
         return (int)v;
     return attempt == 1 ? 60 : 120;
 }
-
-struct async_ctx {
-    struct emu *e;
-    struct pool *pool;
-};
 
 static void event_done(struct invocation *inv, void *arg)
 {
@@ -181,13 +171,10 @@ static void event_done(struct invocation *inv, void *arg)
         el_platform(ac->e, fn->key, inv,
                     "fnctl: asynchronous invocation %s failed; retry %d of %ld in %d s",
                     inv->request_id, inv->attempt, fn->max_retry, delay);
-        struct retry *r = xcalloc(1, sizeof(*r));
-        r->e = ac->e;
-        r->pool = ac->pool;
-        r->inv = inv;
-        r->timer = evtimer_new(ac->e->base, on_retry, r);
+        if (!ac->retry)
+            ac->retry = evtimer_new(ac->e->base, on_retry, inv);
         struct timeval tv = { delay, 0 };
-        evtimer_add(r->timer, &tv);
+        evtimer_add(ac->retry, &tv);
         return;
     }
     if (inv->outcome == INV_FUNCTION_ERROR) {
@@ -197,6 +184,8 @@ static void event_done(struct invocation *inv, void *arg)
                     inv->attempt + 1, dest ? "; on-failure destination: " : "",
                     dest ? dest : "");
     }
+    if (ac->retry)
+        event_free(ac->retry);
     free(ac);
     inv_free(inv);
 }
@@ -305,7 +294,6 @@ static void handle_invoke(struct emu *e, struct evhttp_request *req, const char 
         return;
     }
     struct pending *pd = xcalloc(1, sizeof(*pd));
-    pd->e = e;
     pd->req = req;
     pd->conn = evhttp_request_get_connection(req);
     inv->done = sync_done;

@@ -19,7 +19,6 @@ struct pool {
     struct inv_queue queue;      /* waiting for a worker */
     struct pool_worker *workers; /* alive: starting, idle, busy */
     size_t n_workers;
-    size_t max_seen;
     long limit;                  /* concurrency: reserved, or the local cap */
     bool reserved;               /* limit is reservedConcurrency (throttles) */
     size_t n_provisioned;
@@ -59,16 +58,6 @@ const struct mf_function *pool_function(const struct pool *p)
     return p->fn;
 }
 
-size_t pool_workers(const struct pool *p)
-{
-    return p->n_workers;
-}
-
-size_t pool_max_seen(const struct pool *p)
-{
-    return p->max_seen;
-}
-
 /* Finished invocations are handed back from a fresh loop iteration, never
  * from inside the call that finished them. */
 static void complete(struct pool *p, struct invocation *inv)
@@ -87,8 +76,6 @@ static struct worker *start_worker(struct pool *p, bool provisioned, struct fn_e
     pw->next = p->workers;
     p->workers = pw;
     p->n_workers++;
-    if (p->n_workers > p->max_seen)
-        p->max_seen = p->n_workers;
     return w;
 }
 

@@ -37,10 +37,6 @@ void pool_retire(struct pool *p);
 /* Housekeeping from the emulator's tick: stop workers idle too long. */
 void pool_tick(struct pool *p, uint64_t now_us);
 
-/* Workers of this pool alive now (starting, idle or busy); for tests. */
-size_t pool_workers(const struct pool *p);
-size_t pool_max_seen(const struct pool *p);
-
 /* --- called by worker.c --- */
 
 /* w asked for /next: give it the queue's head, or let it idle. */

@@ -1,0 +1,113 @@
+"""Event invocations that fail are retried twice, as Lambda retries them
+(FNCTL_ASYNC_RETRY_SECONDS shortens Lambda's 60 s and 120 s waits)."""
+import http.client
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+FNCTL = os.environ.get("FNCTL_BIN", os.path.join(os.path.dirname(__file__), "../../../build/fnctl"))
+
+SERVICE = """
+service: retries
+provider:
+  name: aws
+  runtime: nodejs20.x
+functions:
+  flaky:
+    handler: h.flaky
+  once:
+    handler: h.flaky
+    maximumRetryAttempts: 0
+"""
+
+# Each attempt appends a line outside the service directory; fails until the third.
+HANDLER = """
+const fs = require('fs');
+exports.flaky = async (event, context) => {
+  fs.appendFileSync(event.file, context.awsRequestId + '\\n');
+  const n = fs.readFileSync(event.file, 'utf8').trim().split('\\n').length;
+  if (n < 3) throw new Error('attempt ' + n + ' fails');
+  return 'ok';
+};
+"""
+
+
+class AsyncRetries(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="fnctl-retries-")
+        cls.out = tempfile.mkdtemp(prefix="fnctl-retries-out-")
+        with open(os.path.join(cls.dir, "serverless.yml"), "w") as f:
+            f.write(SERVICE)
+        with open(os.path.join(cls.dir, "h.js"), "w") as f:
+            f.write(HANDLER)
+        cls.log = open(os.path.join(cls.out, "fnctl.log"), "w+")
+        env = dict(os.environ, FNCTL_ASYNC_RETRY_SECONDS="0")
+        cls.proc = subprocess.Popen([FNCTL, "start", "--port", "0", "--aws-port", "0", "--no-watch"],
+                                    cwd=cls.dir, env=env, stdout=subprocess.DEVNULL, stderr=cls.log)
+        cls.port = None
+        deadline = time.time() + 10
+        while time.time() < deadline and not cls.port:
+            cls.log.seek(0)
+            for line in cls.log.read().splitlines():
+                if "aws endpoint" in line:
+                    cls.port = int(line.split("127.0.0.1:")[1].split()[0])
+            time.sleep(0.02)
+        if not cls.port:
+            cls.proc.kill()
+            raise RuntimeError("fnctl start printed no aws endpoint")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.send_signal(signal.SIGINT)
+        code = cls.proc.wait(timeout=10)
+        cls.log.close()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+        shutil.rmtree(cls.out, ignore_errors=True)
+        assert code == 0, f"fnctl start exited {code}"
+
+    def event(self, function, record):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        c.request("POST", f"/2015-03-31/functions/{function}/invocations",
+                  body='{"file": "%s"}' % record, headers={"X-Amz-Invocation-Type": "Event"})
+        r = c.getresponse()
+        r.read()
+        c.close()
+        self.assertEqual(r.status, 202)
+
+    def attempts(self, record, want):
+        deadline = time.time() + 15
+        lines = []
+        while time.time() < deadline:
+            if os.path.exists(record):
+                with open(record) as f:
+                    lines = f.read().split()
+                if len(lines) >= want:
+                    break
+            time.sleep(0.05)
+        time.sleep(0.3)  # no further attempt may follow
+        with open(record) as f:
+            return f.read().split()
+
+    def test_failed_event_is_retried_twice_with_the_same_request_id(self):
+        record = os.path.join(self.out, "flaky.txt")
+        self.event("flaky", record)
+        ids = self.attempts(record, 3)
+        self.assertEqual(len(ids), 3, ids)
+        self.assertEqual(len(set(ids)), 1, "every attempt carries the request id")
+
+    def test_maximum_retry_attempts_zero_runs_once(self):
+        record = os.path.join(self.out, "once.txt")
+        self.event("once", record)
+        ids = self.attempts(record, 1)
+        self.assertEqual(len(ids), 1, ids)
+        self.log.seek(0)
+        self.assertIn("failed after 1 attempts", self.log.read())
+
+
+if __name__ == "__main__":
+    unittest.main()
