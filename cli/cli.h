@@ -96,6 +96,10 @@ extern const struct fn_cmd fn_cmd_help;
 extern const struct fn_cmd fn_cmd_validate;
 extern const struct fn_cmd fn_cmd_invoke;
 extern const struct fn_cmd fn_cmd_start;
+extern const struct fn_cmd fn_cmd_package;
+extern const struct fn_cmd fn_cmd_new;
+extern const struct fn_cmd fn_cmd_events;
+extern const struct fn_cmd fn_cmd_completion;
 
 /* help.c */
 void fn_help_overview(FILE *out);

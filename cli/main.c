@@ -10,9 +10,13 @@
 #include "banned.h"
 
 const struct fn_cmd *const fn_commands[] = {
+    &fn_cmd_new,
     &fn_cmd_start,
     &fn_cmd_invoke,
+    &fn_cmd_package,
     &fn_cmd_validate,
+    &fn_cmd_events,
+    &fn_cmd_completion,
     &fn_cmd_help,
     NULL,
 };
