@@ -13,6 +13,7 @@
 #include "err.h"
 #include "log.h"
 #include "manifest.h"
+#include "strvec.h"
 
 enum {
     FN_EXIT_OK = 0,
@@ -29,6 +30,9 @@ enum fn_complete {
     FN_COMPLETE_DIR,
     FN_COMPLETE_FUNCTION,
     FN_COMPLETE_COMMAND,
+    FN_COMPLETE_TEMPLATE,   /* built-in template names (fn_template_names) */
+    FN_COMPLETE_EVENT_TYPE, /* sample event types (fn_event_type_names) */
+    FN_COMPLETE_SHELL,      /* bash, zsh, fish */
 };
 
 struct fn_opt {
@@ -100,6 +104,13 @@ extern const struct fn_cmd fn_cmd_package;
 extern const struct fn_cmd fn_cmd_new;
 extern const struct fn_cmd fn_cmd_events;
 extern const struct fn_cmd fn_cmd_completion;
+
+/* Candidate lists for completion (and help): cmd_new.c and cmd_events.c
+ * define them. Appends the names to *out. */
+void fn_template_names(struct strvec *out);
+void fn_event_type_names(struct strvec *out);
+
+extern const struct fn_cmd fn_cmd_complete; /* hidden: `fnctl __complete ...` */
 
 /* help.c */
 void fn_help_overview(FILE *out);

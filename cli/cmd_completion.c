@@ -15,3 +15,11 @@ const struct fn_cmd fn_cmd_completion = {
     .max_args = -1,
     .run = completion_run,
 };
+
+const struct fn_cmd fn_cmd_complete = {
+    .name = "__complete",
+    .summary = "answer a shell completion query",
+    .flags = FN_CMD_HIDDEN,
+    .max_args = -1,
+    .run = completion_run,
+};

@@ -15,3 +15,8 @@ const struct fn_cmd fn_cmd_events = {
     .max_args = -1,
     .run = events_run,
 };
+
+void fn_event_type_names(struct strvec *out)
+{
+    (void)out;
+}

@@ -15,3 +15,8 @@ const struct fn_cmd fn_cmd_new = {
     .max_args = -1,
     .run = new_run,
 };
+
+void fn_template_names(struct strvec *out)
+{
+    (void)out;
+}

@@ -18,6 +18,7 @@ const struct fn_cmd *const fn_commands[] = {
     &fn_cmd_events,
     &fn_cmd_completion,
     &fn_cmd_help,
+    &fn_cmd_complete,
     NULL,
 };
 

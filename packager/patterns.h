@@ -6,11 +6,14 @@
  * everything under it, a leading `!` negating. Paths are relative to the
  * service directory and '/'-separated.
  *
+ * A leading "./" is dropped (Serverless's Go examples write './bin/**').
+ *
  * A pattern list is applied in order to a set of files: a positive pattern
  * adds every file of the service directory it matches (except those
- * .gitignore ignores, and except .git/, .fnctl/, .serverless/ and
- * node_modules/.cache/, which never go in), a negative one removes every
- * file in the set it matches, whoever added it. pat_list_build() puts
+ * .gitignore ignores, unless the tracer found them: most projects ignore
+ * node_modules/ and Go projects the bin/ they ship; and except .git/,
+ * .fnctl/, .serverless/ and node_modules/.cache/, which never go in), a
+ * negative one removes every file in the set it matches, whoever added it. pat_list_build() puts
  * Serverless's lists in the order Serverless applies them: the service's
  * exclude (negated), include, patterns, then the function's exclude,
  * include, patterns. */
@@ -48,7 +51,9 @@ const struct strvec *pat_walk_files(const struct pat_walk *w);
 bool pat_walk_ignored(const struct pat_walk *w, const char *path);
 
 /* Applies `patterns` in order to `files` (sorted, unique, relative; changed
- * in place and kept sorted and unique). */
-void pat_apply(const struct pat_walk *w, const struct strvec *patterns, struct strvec *files);
+ * in place and kept sorted and unique). `traced` (sorted, may be NULL) is
+ * what the tracer found: .gitignore never filters those. */
+void pat_apply(const struct pat_walk *w, const struct strvec *patterns,
+               const struct strvec *traced, struct strvec *files);
 
 #endif

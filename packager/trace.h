@@ -33,14 +33,19 @@ struct trace_opts {
 
 struct trace_result {
     struct strvec files;     /* relative to service_dir, '/'-separated, sorted by bytes, unique */
+    struct strvec names;     /* names[i]: where files[i] goes in the zip; the same path except
+                              * for python's vendored packages (".venv/lib/python3.12/
+                              * site-packages/requests/api.py" -> "requests/api.py") */
     struct fn_err *warnings; /* what could not be followed */
     size_t n_warnings;
 };
 
-#define TRACE_RESULT_INIT { { NULL, 0, 0 }, NULL, 0 }
+#define TRACE_RESULT_INIT { { NULL, 0, 0 }, { NULL, 0, 0 }, NULL, 0 }
 
 /* Which tracer a runtime has: 'n' node, 'p' python, 0 none (provided.*,
- * java, go, ...: the whole service directory goes in, as Serverless does). */
+ * java, go, ...: the whole service directory goes in, as Serverless does,
+ * and the handler's own file, e.g. go's "bin/hello" or provided's
+ * "bootstrap", counts as traced). */
 char trace_kind(const char *runtime);
 
 int trace_node(const struct trace_opts *opts, struct trace_result *out, struct fn_err *err);
