@@ -70,9 +70,7 @@ void fn_cli_error(const struct fn_ctx *ctx, const struct fn_err *err)
     fn_err_print(err, stderr, ctx->log.color);
     if (ctx->cmd && fn_opt_flag(ctx, "json")) {
         /* --json promises data on stdout: the error is data too */
-        json_t *doc = json_pack("{s:b, s:{s:s, s:s, s:s, s:i, s:i}}", "ok", 0, "error", "message",
-                                err->msg, "hint", err->hint, "file", err->file, "line", err->line,
-                                "column", err->col);
+        json_t *doc = json_pack("{s:b, s:o}", "ok", 0, "error", fj_err_object(err));
         fj_print(stdout, doc, true);
         json_decref(doc);
     }

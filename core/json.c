@@ -54,3 +54,9 @@ void fj_set_str(json_t *obj, const char *key, const char *s)
     json_object_set_new(obj, key, s ? json_string(s) : json_null());
 }
 
+
+json_t *fj_err_object(const struct fn_err *err)
+{
+    return json_pack("{s:s, s:s, s:s, s:i, s:i}", "message", err->msg, "hint", err->hint, "file",
+                     err->file, "line", err->line, "column", err->col);
+}

@@ -32,4 +32,8 @@ const char *fj_str(const json_t *obj, const char *key, const char *dflt);
 /* Sets obj[key] to a new string (steals nothing; copies s). NULL s: null. */
 void fj_set_str(json_t *obj, const char *key, const char *s);
 
+/* The error (or warning) as data: {"message", "hint", "file", "line",
+ * "column"}, as every --json output shows one. */
+json_t *fj_err_object(const struct fn_err *err);
+
 #endif

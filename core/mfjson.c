@@ -165,14 +165,7 @@ json_t *mf_to_json(const struct manifest *m)
     json_object_set_new(o, "buckets", buckets);
     json_object_set_new(o, "httpApiCors", cors_json(&m->httpapi_cors));
     for (size_t i = 0; i < m->n_warnings; i++) {
-        const struct fn_err *w = &m->warnings[i];
-        json_t *jw = json_object();
-        json_object_set_new(jw, "file", json_string(w->file));
-        json_object_set_new(jw, "line", json_integer(w->line));
-        json_object_set_new(jw, "column", json_integer(w->col));
-        json_object_set_new(jw, "message", json_string(w->msg));
-        json_object_set_new(jw, "hint", json_string(w->hint));
-        json_array_append_new(warnings, jw);
+        json_array_append_new(warnings, fj_err_object(&m->warnings[i]));
     }
     json_object_set_new(o, "warnings", warnings);
     return o;

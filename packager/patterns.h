@@ -6,7 +6,8 @@
  * everything under it, a leading `!` negating. Paths are relative to the
  * service directory and '/'-separated.
  *
- * A leading "./" is dropped (Serverless's Go examples write './bin/**').
+ * A leading "./" is dropped (Serverless's Go examples start their patterns so
+ * for the bin/ directory they ship).
  *
  * A pattern list is applied in order to a set of files: a positive pattern
  * adds every file of the service directory it matches (except those

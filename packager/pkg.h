@@ -28,6 +28,8 @@ struct pkg_opts {
     char *const *functions;       /* function keys to build; NULL or empty: all */
     size_t n_functions;
     time_t mtime;                 /* SOURCE_DATE_EPOCH, or the fixed default */
+    bool bundle_aws_sdk;          /* package @aws-sdk/... (node) and boto3 (python) even
+                                   * for runtimes that ship them */
 };
 
 /* A package (directory of a dependency) and how much it weighs unzipped. */
@@ -45,7 +47,7 @@ struct pkg_zip {
     size_t n_files;
     char code_sha256[45];
     bool artifact;          /* a prebuilt package.artifact, not built here */
-    struct pkg_contrib *contribs; /* largest first */
+    struct pkg_contrib *contribs; /* largest first, at most 10 */
     size_t n_contribs;
     bool over_limit;        /* zipped or unzipped beyond Lambda's limits */
 };
@@ -60,6 +62,11 @@ struct pkg_report {
 /* The default zip timestamp: SOURCE_DATE_EPOCH when set and valid, else
  * 1980-01-01T00:00:00Z (the earliest a zip can say). */
 time_t pkg_default_mtime(void);
+
+/* Checks that every function opts names exists (bad usage otherwise, with
+ * a did-you-mean hint). pkg_build() checks it too. */
+int pkg_check_functions(const struct manifest *m, const struct pkg_opts *opts,
+                        struct fn_err *err);
 
 /* Builds the zips. Returns 0 when every zip is within the limits, -1 with
  * err filled otherwise (the report is filled as far as it got, so the CLI

@@ -6,7 +6,7 @@
  * package metadata the code needs at run time (node: every package.json that
  * governs a packaged file; python: a package's __init__.py files up to the
  * top, its .dist-info directory and its non-code data files), leave out what
- * the runtime already provides (node's built-ins, @aws-sdk/* when
+ * the runtime already provides (node's built-ins, @aws-sdk/... when
  * opts->skip_aws_sdk; python's standard library and, when opts->skip_aws_sdk,
  * boto3/botocore), and never start node or python.
  *
@@ -28,7 +28,7 @@ struct trace_opts {
     const char *service_dir; /* absolute */
     const char *handler;     /* as in serverless.yml: "src/orders.create" */
     const char *runtime;     /* "nodejs20.x", "python3.12", ... */
-    bool skip_aws_sdk;       /* node: leave out @aws-sdk/*; python: boto3, botocore */
+    bool skip_aws_sdk;       /* node: leave out @aws-sdk/...; python: boto3, botocore */
 };
 
 struct trace_result {

@@ -1,0 +1,5 @@
+from .fmt import shout
+
+
+def title(name):
+    return shout("hello, " + name)

@@ -1,0 +1,2 @@
+# Nothing imports this module: it is not packaged.
+VALUE = 1
