@@ -15,6 +15,7 @@
 #include "invoke.h"
 #include "json.h"
 #include "pool.h"
+#include "sample.h"
 #include "term.h"
 #include "text.h"
 #include "banned.h"
@@ -23,6 +24,9 @@ static const struct fn_opt invoke_opts[] = {
     { "data", 'd', FN_OPT_STRING, "JSON", "the event, as JSON text", FN_COMPLETE_NONE },
     { "event-file", 'e', FN_OPT_STRING, "FILE", "read the event from FILE ('-': stdin)",
       FN_COMPLETE_FILE },
+    { "event", 0, FN_OPT_STRING, "TYPE",
+      "a sample event of TYPE, as 'fnctl events TYPE' prints it (apigw-http, s3-put, sqs, ...)",
+      FN_COMPLETE_EVENT_TYPE },
     { "endpoint", 0, FN_OPT_STRING, "URL",
       "invoke through a running emulator (e.g. http://127.0.0.1:4566) instead of locally",
       FN_COMPLETE_NONE },
@@ -37,11 +41,32 @@ struct outcome {
     bool done;
 };
 
+/* --event TYPE: the sample, with the manifest's region and stage */
+static int sample_of(const struct fn_ctx *ctx, const char *name, struct buf *event,
+                     struct fn_err *err)
+{
+    enum sample_type type;
+    json_t *ev = NULL;
+    struct sample_opts o = { .region = ctx->manifest->region, .stage = ctx->manifest->stage };
+    if (sample_type_parse(name, &type, err) < 0 || sample_event(type, &o, &ev, err) < 0)
+        return -1;
+    int rc = fj_dump(ev, event);
+    json_decref(ev);
+    return rc < 0 ? fn_err_set(err, "event too large") : 0;
+}
+
 static int read_event(struct fn_ctx *ctx, struct buf *event, struct fn_err *err)
 {
     const char *data = fn_opt_value(ctx, "data");
     const char *file = fn_opt_value(ctx, "event-file");
+    const char *type = fn_opt_value(ctx, "event");
 
+    if (type && (data || file)) {
+        fn_err_set(err, "give the event once: --event, --data or --event-file, not two of them");
+        return fn_err_hint(err, "fnctl invoke FUNCTION --event %s", type);
+    }
+    if (type)
+        return sample_of(ctx, type, event, err);
     if (data && file) {
         fn_err_set(err, "give the event once: --data or --event-file, not both");
         return fn_err_hint(err, "fnctl invoke FUNCTION --data '{\"id\": 1}'");
@@ -270,7 +295,8 @@ const struct fn_cmd fn_cmd_invoke = {
     .summary = "run a function once and print its response",
     .usage = "FUNCTION",
     .description =
-        "Runs FUNCTION once with the event from --data, --event-file or stdin (default {}),\n"
+        "Runs FUNCTION once with the event from --data, --event-file, --event TYPE (a sample\n"
+        "event, as 'fnctl events TYPE' prints it) or stdin (default {}),\n"
         "in a worker exactly as 'fnctl start' runs it: the Lambda environment, the Runtime API,\n"
         "the timeout and memory size enforced. The response goes to stdout, the log (START,\n"
         "the function's output, END, REPORT) to stderr. Exit status: 0 success, 1 the function\n"
