@@ -18,7 +18,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define APIGW_API_ID "fnctllocal"
 
 /* Percent-decodes (and '+' as a space in a query) into a new string. */
 static char *decode(const char *s, size_t len, bool query)
@@ -168,6 +167,33 @@ static void set_body(json_t *event, const struct apigw_request *req, bool omit_e
     json_object_set_new(event, "isBase64Encoded", json_boolean(b64));
 }
 
+/* 64-bit FNV-1a: stable pseudo-random digits derived from a request id. */
+static unsigned long long id_hash(const char *id, unsigned long long salt)
+{
+    unsigned long long h = 14695981039346656037ULL ^ salt;
+    for (; *id; id++) {
+        h ^= (unsigned char)*id;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+void apigw_trace_id(long long epoch_ms, const char *request_id, char *out, size_t size)
+{
+    snprintf(out, size, "Root=1-%08llx-%016llx%08llx", (unsigned long long)(epoch_ms / 1000),
+             id_hash(request_id, 1), id_hash(request_id, 2) & 0xffffffffULL);
+}
+
+/* REST's requestContext.resourceId: 6 lowercase letters and digits. */
+static void resource_id_of(const char *request_id, char *out)
+{
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned long long h = id_hash(request_id, 3);
+    for (int i = 0; i < 6; i++, h /= 36)
+        out[i] = digits[h % 36];
+    out[6] = '\0';
+}
+
 static void domain(const struct apigw_request *req, char *name, size_t nsize, char *prefix,
                    size_t psize)
 {
@@ -191,8 +217,7 @@ static void add_gateway_headers(json_t *headers, const struct apigw_request *req
         { "content-length", NULL },
     };
     snprintf(port, sizeof(port), "%d", req->port);
-    snprintf(trace, sizeof(trace), "Root=1-%08llx-%.8s%.16s", (unsigned long long)(req->epoch_ms / 1000),
-             req->request_id, "0000000000000000");
+    apigw_trace_id(req->epoch_ms, req->request_id, trace, sizeof(trace));
     snprintf(length, sizeof(length), "%zu", body);
     const char *values[] = { req->source_ip, port, "http", trace, length };
     for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
@@ -332,7 +357,7 @@ static json_t *event_v1(const struct apigw_request *req, const struct route_matc
     domain(req, dname, sizeof(dname), dprefix, sizeof(dprefix));
     clf_time(req->epoch_ms, when, sizeof(when));
     snprintf(ext_id, sizeof(ext_id), "%.8sEAAA=", req->request_id);
-    snprintf(resource_id, sizeof(resource_id), "%.6s", req->request_id + 9);
+    resource_id_of(req->request_id, resource_id);
     json_object_set_new(ctx, "accountId", json_string(MF_ACCOUNT_ID));
     json_object_set_new(ctx, "apiId", json_string(APIGW_API_ID));
     if (req->authorizer)

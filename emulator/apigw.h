@@ -45,6 +45,14 @@ int apigw_event(const struct apigw_request *req, const struct route_match *match
 /* True when a body of this Content-Type is text (sent as is, not base64). */
 bool apigw_is_text(const char *content_type);
 
+/* The id API Gateway gives the local API (requestContext.apiId). */
+#define APIGW_API_ID "fnctllocal"
+
+/* X-Amzn-Trace-Id as API Gateway adds it: "Root=1-<8 hex: epoch seconds>-
+ * <24 hex>", the 24 derived from request_id (the same request, the same
+ * trace). out needs 48 bytes. */
+void apigw_trace_id(long long epoch_ms, const char *request_id, char *out, size_t size);
+
 struct apigw_response {
     /* in: REST's binaryMediaTypes and the request's Accept (may be NULL) */
     const struct strvec *binary_types;

@@ -306,7 +306,7 @@ out:
 static void method_arn(const struct manifest *m, const struct route *rt,
                        const struct apigw_request *req, const char *path, struct buf *out)
 {
-    buf_addf(out, "arn:aws:execute-api:%s:%s:fnctllocal/%s/%s/%s", m->region, MF_ACCOUNT_ID,
+    buf_addf(out, "arn:aws:execute-api:%s:%s:%s/%s/%s/%s", m->region, MF_ACCOUNT_ID, APIGW_API_ID,
              rt->api == ROUTE_REST ? m->stage : "$default", req->method,
              path[0] == '/' ? path + 1 : path);
 }

@@ -82,8 +82,7 @@ static void add_request_headers(struct evkeyvalq *h, bool http_api, const char *
         char trace[80];
         evhttp_add_header(h, "x-amzn-RequestId", id);
         evhttp_add_header(h, "x-amz-apigw-id", "fnctlEAAAAA=");
-        snprintf(trace, sizeof(trace), "Root=1-%08llx-%.24s", (unsigned long long)(emu_epoch_ms() / 1000),
-                 "fnctl000000000000000000000000");
+        apigw_trace_id(emu_epoch_ms(), id, trace, sizeof(trace));
         evhttp_add_header(h, "X-Amzn-Trace-Id", trace);
     }
 }

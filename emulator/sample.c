@@ -25,7 +25,6 @@
 #include "banned.h"
 
 /* apigw.c's API id: the sample's domain is the one its events name */
-#define SAMPLE_API_ID "fnctllocal"
 
 static const struct {
     const char *name;
@@ -215,7 +214,7 @@ json_t *sample_http_event(const struct sample_http *in)
     struct buf out = BUF_INIT;
     char route_key[] = "$default", id[64];
     bool root = !strcmp(in->path, "/");
-    char *host = xasprintf("%s.execute-api.%s.amazonaws.com", SAMPLE_API_ID, in->region);
+    char *host = xasprintf("%s.execute-api.%s.amazonaws.com", APIGW_API_ID, in->region);
     char *full = in->v2 ? xstrdup(in->path) : xasprintf("/%s%s", in->stage, in->path);
 
     memset(&ev, 0, sizeof(ev));
@@ -509,7 +508,7 @@ static int apigw_sample(enum sample_type type, const struct sample_opts *o, cons
         return -1;
     if (type == SAMPLE_TOKEN_AUTH) {
         char *arn = xasprintf("arn:aws:execute-api:%s:%s:%s/%s/%s/%s", region, MF_ACCOUNT_ID,
-                              SAMPLE_API_ID, stage, method, path + 1);
+                              APIGW_API_ID, stage, method, path + 1);
         *out = json_object();
         json_object_set_new(*out, "type", json_string("TOKEN"));
         json_object_set_new(*out, "authorizationToken", json_string(o->token ? o->token : "allow"));
