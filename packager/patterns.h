@@ -1,23 +1,29 @@
 /* patterns: Serverless's package patterns and the ignore rules.
  *
- * Globs as Serverless v3 matches them (micromatch with dot files matched):
- * `*` and `?` within one path segment, `**` across segments, `[abc]`
- * classes, `{a,b}` alternatives, a trailing `/` or a directory name meaning
- * everything under it, a leading `!` negating. Paths are relative to the
- * service directory and '/'-separated.
+ * Globs as Serverless v3 matches them (micromatch with { dot: true }; the
+ * test table tests/data/patterns/micromatch.tsv was recorded from it): `*`
+ * and `?` within one path segment, dot files included; `**` as a whole
+ * segment across any number of segments, zero included (so a trailing
+ * globstar after "a/" also matches the file `a`, and a leading one before
+ * "/x" matches `x`); `[abc]`, `[a-z]`, `[!a]`/`[^a]`, `[[:alpha:]]`
+ * classes; `{a,b}` alternatives (nested) and `{1..3}`, `{a..c}` ranges;
+ * `\` escaping. No basename matching: `*.md` is a top-level file only. A
+ * pattern matches files, never directories: `tests` or `tests/` matches no
+ * file under tests/ (Serverless issue #2471: add a globstar segment). A
+ * leading "./" is dropped (Serverless's Go examples write their bin/
+ * pattern so). Paths are
+ * relative to the service directory and '/'-separated; bytes compare as
+ * bytes, never through the locale.
  *
- * A leading "./" is dropped (Serverless's Go examples start their patterns so
- * for the bin/ directory they ship).
+ * Where picomatch 2 is quirky fnctl follows bash and the glob standard:
+ * `[!a]` negates (picomatch reads "'!' or 'a'"), `{1..10}` and `{01..03}`
+ * expand (picomatch drops multi-digit ranges), a run of three stars is one
+ * star, `**` glued to other characters is `*`. Extglobs (`@(a|b)`, `!(x)`)
+ * are not supported: their characters match literally. A pattern expands
+ * to at most 1024 brace alternatives; further ones are dropped.
  *
- * A pattern list is applied in order to a set of files: a positive pattern
- * adds every file of the service directory it matches (except those
- * .gitignore ignores, unless the tracer found them: most projects ignore
- * node_modules/ and Go projects the bin/ they ship; and except .git/,
- * .fnctl/, .serverless/ and node_modules/.cache/, which never go in), a
- * negative one removes every file in the set it matches, whoever added it. pat_list_build() puts
- * Serverless's lists in the order Serverless applies them: the service's
- * exclude (negated), include, patterns, then the function's exclude,
- * include, patterns. */
+ * Matching is linear in pattern x path (no regular expressions, no
+ * exponential backtracking whatever the stars). */
 #ifndef FN_PATTERNS_H
 #define FN_PATTERNS_H
 
@@ -31,16 +37,33 @@
 bool pat_match(const char *pattern, const char *path);
 
 /* Appends to *out the patterns of the service's and the function's package
- * sections (fn may be NULL), in Serverless's order, with the deprecated
- * exclude entries written as negated patterns. */
+ * sections (fn NULL: the service's alone), in the order Serverless v3
+ * applies them (lib/plugins/package/lib/package-service.js): every exclude
+ * first, the service's then the function's, each written negated ("!x"; an
+ * exclude entry "!x" becomes "x"), then the includes: the service's include
+ * and patterns, the function's include and patterns. As lodash's _.union
+ * there, a repeated entry keeps only its first place in its half. The
+ * caller puts Serverless's default excludes (and `**` for untraced
+ * runtimes) before these. */
 void pat_list_build(const struct mf_package *service, const struct mf_package *fn,
                     struct strvec *out);
 
 struct pat_walk; /* the service directory's file list and its .gitignore */
 
-/* Lists every regular file under service_dir once (symlinks to files are
- * followed; the never-packaged directories are skipped) and opens the
- * git repository around it, when there is one, for its ignore rules. */
+/* Lists every regular file under service_dir. Symlinks are followed (to a
+ * file: listed under the link's path; to a directory: descended, unless it
+ * is one being listed, which would never end); dangling links, sockets and
+ * the like are left out, as are unreadable subdirectories (Serverless's
+ * globby is silent about them too). Entries named .git (directory or
+ * file), .fnctl and .serverless at any depth, and node_modules/.cache, are
+ * never listed. Fails when service_dir cannot be listed or nesting passes
+ * 128 directories.
+ *
+ * Then opens the git repository around service_dir (libgit2 through
+ * git_dl(), searching upwards: the service may be a subdirectory of the
+ * work tree) for its ignore rules. No libgit2, no repository or a bare one
+ * mean no ignore rules, not an error. The caller frees *out with
+ * pat_walk_free(). */
 int pat_walk_open(const char *service_dir, struct pat_walk **out, struct fn_err *err);
 void pat_walk_free(struct pat_walk *w);
 
@@ -48,12 +71,27 @@ void pat_walk_free(struct pat_walk *w);
  * .gitignore: this is Serverless's starting set for untraced runtimes). */
 const struct strvec *pat_walk_files(const struct pat_walk *w);
 
-/* True when .gitignore (any level, plus .git/info/exclude) ignores path. */
+/* True when git ignores path (relative to the service directory): any
+ * .gitignore from the work tree's root down, .git/info/exclude and the
+ * user's core.excludesFile, as `git check-ignore` answers; a file under an
+ * ignored directory is ignored. Answers for listed files are cached. */
 bool pat_walk_ignored(const struct pat_walk *w, const char *path);
 
 /* Applies `patterns` in order to `files` (sorted, unique, relative; changed
- * in place and kept sorted and unique). `traced` (sorted, may be NULL) is
- * what the tracer found: .gitignore never filters those. */
+ * in place and kept sorted and unique), the last pattern matching a file
+ * deciding, as Serverless decides. A pattern "!x" removes every file of
+ * the set that x matches, whoever added it. A positive pattern adds every
+ * file of the walk it matches, and every `traced` file (sorted, may be
+ * NULL: what the tracer found) it matches, back after a removal.
+ *
+ * .gitignore filters only what the catch-all `**` adds (Serverless's
+ * starting set, which pkg.c puts first for runtimes without a tracer):
+ * never a traced file (most projects ignore node_modules/, and Go examples
+ * the bin/ they ship), and never a file an explicit pattern names (a
+ * globstar under dist/, node_modules/.prisma/ or bin/): such a pattern is
+ * the user asking for build output that git rightly ignores. A starting
+ * file that is neither in the walk nor traced stays until a pattern
+ * removes it. */
 void pat_apply(const struct pat_walk *w, const struct strvec *patterns,
                const struct strvec *traced, struct strvec *files);
 

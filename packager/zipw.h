@@ -2,11 +2,22 @@
  *
  * The same entries give the same bytes, whatever the clock, time zone,
  * locale, umask or file owners: entries are written in the order given
- * (callers pass them sorted by bytes), every timestamp is `mtime` (pinned
- * through UTC: libarchive converts zip times with local time), modes are
- * 0644, or 0755 when the source file has any execute bit, owners are
- * dropped, and deflate runs at one fixed level. A symlink among the sources
- * is followed when it points inside `root`, an error otherwise. */
+ * (callers pass them sorted by bytes), every timestamp is `mtime` (the DOS
+ * date in UTC, the "UT" field the mtime alone), modes are 0644, or 0755
+ * when the source file has any execute bit, owners are 0, deflate runs at
+ * level 6, names are stored as UTF-8 (flagged so when not ASCII) and
+ * nothing pads the end. No directory entries are written, as Serverless
+ * writes none: extractors and Lambda create directories from the paths.
+ * The zips are plain deflate, unencrypted, with a data descriptor after
+ * each entry, as most zip tools write them (the tests read them back with
+ * unzip, python's zipfile and libarchive); no Zip64 fields unless an entry
+ * passes 4 GiB. Bytes may differ between zlib versions, never between runs
+ * on one machine.
+ *
+ * Symlinks are resolved: a source whose real path lies inside `root` (a
+ * link, or a path through a linked directory) is written as a regular file
+ * with its target's content and mode; one outside `root` is an error
+ * naming the entry and the target, with a hint. */
 #ifndef FN_ZIPW_H
 #define FN_ZIPW_H
 
@@ -29,15 +40,29 @@ struct zipw_stats {
     char code_sha256[45]; /* base64 of the zip's SHA-256, as Lambda's CodeSha256 */
 };
 
-/* Writes `entries` to the zip `path` (via a temporary file renamed into
- * place: a failed run leaves no partial zip). `root` bounds symlinks. */
+/* Writes `entries` to the zip `path` through "<path>.tmp-<pid>", renamed
+ * into place once complete and hashed: a failed run removes the temporary
+ * file and leaves whatever was at `path` before. `root` bounds symlinks.
+ * Names must be relative, '/'-separated, without empty, "." or ".." parts
+ * (an error otherwise); unique names are the caller's business. A source
+ * that is not a regular file, cannot be read, or changes size while it is
+ * read is an error.
+ *
+ * Fills *stats (overwritten; release with zipw_stats_release(), also after
+ * a failure). SHA-256 needs libcrypto (crypto_dl.h): without it, an error.
+ *
+ * While writing, the process's TZ is set to "UTC0" (and restored after,
+ * unset if it was unset): libarchive computes the DOS date with
+ * localtime_r(), and the time zone is process state. Not for use while
+ * another thread reads the time zone; fnctl has one thread. */
 int zipw_write(const char *path, const char *root, const struct zipw_entry *entries, size_t n,
                time_t mtime, struct zipw_stats *stats, struct fn_err *err);
 
-/* Fills code_sha256, zipped (and nothing else) for an existing zip file,
- * e.g. a prebuilt package.artifact. */
+/* Fills code_sha256 and zipped (nothing else) for an existing file, e.g. a
+ * prebuilt package.artifact: base64 of its SHA-256, as Lambda reports it. */
 int zipw_hash_file(const char *path, struct zipw_stats *stats, struct fn_err *err);
 
+/* Frees sizes and zeroes *stats. Safe on NULL and on a zeroed one. */
 void zipw_stats_release(struct zipw_stats *stats);
 
 #endif

@@ -186,7 +186,7 @@ class NodeService(unittest.TestCase):
             # 2023-11-14T22:13:20Z, in UTC whatever the zone
             self.assertEqual(info.date_time, (2023, 11, 14, 22, 13, 20))
 
-    def test_gitignore_filters_what_patterns_add_not_what_was_traced(self):
+    def test_gitignore_never_filters_traced_or_named_files(self):
         svc = os.path.join(self.tmp, "git-svc")
         shutil.copytree(self.svc, svc, symlinks=True, ignore=shutil.ignore_patterns(".fnctl"))
         with open(os.path.join(svc, "config", "local.json"), "w") as f:
@@ -198,7 +198,7 @@ class NodeService(unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         names = zipfile.ZipFile(os.path.join(svc, ".fnctl", "dist", "api.zip")).namelist()
         self.assertIn("config/settings.json", names)
-        self.assertNotIn("config/local.json", names)
+        self.assertIn("config/local.json", names)  # named by 'config/*.json'
         self.assertIn("node_modules/uuid/dist/cjs/index.js", names)  # ignored, but traced
 
     def test_bundle_aws_sdk_keeps_it(self):
@@ -322,6 +322,21 @@ class Limits(unittest.TestCase):
         self.assertIn("250 MB", report["error"]["message"])
         self.assertIn("(function code)", report["error"]["hint"])
         self.assertIn("fnctl:", run.stderr)
+
+    def test_gitignore_filters_the_whole_directory_of_untraced_runtimes(self):
+        self.write("serverless.yml", "service: gi\nprovider:\n  name: aws\n"
+                   "  runtime: provided.al2023\nfunctions:\n  f:\n    handler: handler.run\n")
+        self.write("bootstrap", "#!/bin/sh\necho hi\n")
+        os.chmod(os.path.join(self.svc, "bootstrap"), 0o755)
+        self.write("handler.sh", "run() { echo ok; }\n")
+        self.write("debug.log", "local noise\n")
+        self.write("tmp/cache.bin", "local noise\n")
+        self.write(".gitignore", "*.log\ntmp/\nbootstrap\n")
+        subprocess.run(["git", "init", "-q", self.svc], check=True)
+        run = package(self.svc)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        names = zipfile.ZipFile(os.path.join(self.svc, ".fnctl", "dist", "gi.zip")).namelist()
+        self.assertEqual(names, ["bootstrap", "handler.sh"])  # bootstrap: ignored but traced
 
     def test_artifact_is_measured_not_built(self):
         with zipfile.ZipFile(os.path.join(self.svc, "prebuilt.zip"), "w") as z:
