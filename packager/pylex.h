@@ -14,9 +14,15 @@
  *
  * wherever they appear (inside functions and if-blocks too). An import
  * inside a `try:` block whose handlers catch ImportError or
- * ModuleNotFoundError (or everything: a bare `except:` or `Exception`) is
- * marked optional. import_module()/__import__() with a non-literal
- * argument is reported with module NULL so the caller can warn.
+ * ModuleNotFoundError (or everything: a bare `except:`, `Exception`,
+ * `BaseException`; also in a tuple such as `(ImportError, KeyError)`) is
+ * marked optional, nested try blocks included (the blocks are told apart by
+ * their indentation). So is an import under `if TYPE_CHECKING:` (or
+ * `if typing.TYPE_CHECKING:`), which never runs. import_module()/
+ * __import__() with an argument other than one plain string literal naming a
+ * dotted module (a variable, a concatenation, an f-string) is reported with
+ * module NULL so the caller can warn; a literal's leading dots
+ * (import_module('.x', __package__)) become its level.
  *
  * Never fails on malformed input (it is fuzzed). The source need not be
  * NUL-terminated. */
@@ -32,8 +38,9 @@ struct pylex_import {
     char *module;       /* owned dotted name; "" for `from . import x`; NULL: computed */
     int level;          /* leading dots of a relative import; 0 when absolute */
     struct strvec names; /* `from m import a, b`: "a", "b" ("*" for a star import) */
-    bool optional;      /* inside try/except ImportError */
-    int line, col;      /* 1-based position of the statement */
+    bool optional;      /* inside try/except ImportError or if TYPE_CHECKING */
+    bool nested;        /* inside a block (def, if, try...): not run at module level */
+    int line, col;      /* 1-based position of the statement (byte columns) */
 };
 
 struct pylex_result {
@@ -43,7 +50,14 @@ struct pylex_result {
 
 #define PYLEX_RESULT_INIT { NULL, 0, 0 }
 
+/* Appends every import found in src[0..len) to out. */
 void pylex_scan(const char *src, size_t len, struct pylex_result *out);
+
+/* Frees the modules, names and the array; out is empty and reusable. */
 void pylex_result_release(struct pylex_result *out);
+
+/* Whether a top-level module name belongs to the standard library (any
+ * python 3.11 to 3.13 runtime's sys.stdlib_module_names). */
+bool pylex_is_stdlib(const char *top);
 
 #endif

@@ -51,8 +51,18 @@ char trace_kind(const char *runtime);
 int trace_node(const struct trace_opts *opts, struct trace_result *out, struct fn_err *err);
 int trace_python(const struct trace_opts *opts, struct trace_result *out, struct fn_err *err);
 
-/* Adds a warning (the tracers' helper, shared by both). */
+/* Adds a copy of a warning (the tracers' helper, shared by both). */
 void trace_warn(struct trace_result *out, const struct fn_err *warning);
+
+/* Appends files[i] = `file` and names[i] = `name` (copies; name NULL: the
+ * same as file). Duplicates are allowed until trace_result_sort(). */
+void trace_result_add(struct trace_result *out, const char *file, const char *name);
+
+/* Sorts files by bytes (names kept beside their files) and drops repeated
+ * files (the first name added for a file wins): what a tracer does last. */
+void trace_result_sort(struct trace_result *out);
+
+/* Frees everything; out is TRACE_RESULT_INIT again. Safe on an empty one. */
 void trace_result_release(struct trace_result *out);
 
 #endif

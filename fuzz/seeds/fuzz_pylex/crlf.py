@@ -1,0 +1,6 @@
+try:
+	import a
+except:
+	pass
+\
+import b

@@ -1,0 +1,1 @@
+import this_is_never_traced

@@ -1,0 +1,5 @@
+from .sub import deep
+
+
+def main():
+    return deep.value()

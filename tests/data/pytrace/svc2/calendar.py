@@ -1,0 +1,1 @@
+NAME = "a local module named like the standard library one"

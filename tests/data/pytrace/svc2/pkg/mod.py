@@ -1,0 +1,5 @@
+from .shared import VALUE
+
+
+def handler(event, context):
+    return VALUE
