@@ -1,0 +1,1 @@
+module.exports = 'src/esm/y.cjs';

@@ -1,0 +1,1 @@
+module.exports = 'src/nested/deep/file.js';

@@ -1,0 +1,2 @@
+import { shared } from '../src/shared.js';
+export const main = async () => shared;
