@@ -134,6 +134,11 @@ static char *python_for(const char *runtime)
     char *copy = xstrdup(path ? path : "/usr/bin:/bin");
     char *result = NULL, *save = NULL;
     for (char *d = strtok_r(copy, ":", &save); d && !result; d = strtok_r(NULL, ":", &save)) {
+        /* a version manager's shim (pyenv, asdf) exists for every version
+         * any of its installs has, and fails for the others: only a real
+         * interpreter counts */
+        if (tx_ends_with(d, "/shims") || tx_ends_with(d, "/shims/"))
+            continue;
         char *candidate = xasprintf("%s/%s", d, runtime);
         if (access(candidate, X_OK) == 0)
             result = xstrdup(runtime);

@@ -139,7 +139,7 @@ static bool runtime_ships_sdk(const char *runtime)
 
 /* The handler's own file for runtimes without a tracer: go's "bin/hello",
  * or a provided runtime's "bootstrap" (at the root, as Lambda runs it). */
-static void trace_handler_file(const struct manifest *m, const struct mf_function *fn,
+static void trace_handler_file(const char *root, const struct mf_function *fn,
                                struct trace_result *res)
 {
     struct buf path = BUF_INIT;
@@ -150,7 +150,7 @@ static void trace_handler_file(const struct manifest *m, const struct mf_functio
     else if (fn->handler)
         rel = fn->handler;
     if (rel) {
-        fs_join(&path, m->dir, rel);
+        fs_join(&path, root, rel);
         if (fs_is_file(buf_cstr(&path))) {
             strvec_push(&res->files, rel);
             strvec_push(&res->names, rel);
@@ -159,12 +159,12 @@ static void trace_handler_file(const struct manifest *m, const struct mf_functio
     buf_release(&path);
 }
 
-static int trace_function(const struct manifest *m, const struct mf_function *fn,
+static int trace_function(const char *root, const struct mf_function *fn,
                           const struct pkg_opts *opts, struct trace_result *res,
                           bool *untraced, struct fn_err *err)
 {
     struct trace_opts to = {
-        .service_dir = m->dir,
+        .service_dir = root,
         .handler = fn->handler,
         .runtime = fn->runtime,
         .skip_aws_sdk = !opts->bundle_aws_sdk && runtime_ships_sdk(fn->runtime),
@@ -178,7 +178,7 @@ static int trace_function(const struct manifest *m, const struct mf_function *fn
     else if (kind == 'p')
         rc = trace_python(&to, res, err);
     else {
-        trace_handler_file(m, fn, res);
+        trace_handler_file(root, fn, res);
         return 0;
     }
     if (rc < 0 && !err->file[0])
@@ -411,7 +411,7 @@ static void add_warnings(struct pkg_report *r, const struct trace_result *res)
     }
 }
 
-static int build_artifact(const struct manifest *m, const struct pkg_unit *u, struct pkg_zip *z,
+static int build_artifact(const char *root, const struct pkg_unit *u, struct pkg_zip *z,
                           struct fn_err *err)
 {
     struct zipw_stats st = { 0 };
@@ -421,7 +421,7 @@ static int build_artifact(const struct manifest *m, const struct pkg_unit *u, st
     if (u->artifact[0] == '/')
         buf_addstr(&path, u->artifact);
     else
-        fs_join(&path, m->dir, u->artifact);
+        fs_join(&path, root, u->artifact);
     z->artifact = true;
     z->path = xstrdup(buf_cstr(&path));
     rc = zipw_hash_file(z->path, &st, err);
@@ -448,7 +448,7 @@ static int cmp_file_name(const void *a, const void *b)
     return strcmp(((const struct pkg_file *)a)->name, ((const struct pkg_file *)b)->name);
 }
 
-static int build_unit(const struct manifest *m, const struct pkg_opts *opts,
+static int build_unit(const struct manifest *m, const char *root, const struct pkg_opts *opts,
                       const struct pat_walk *walk, const struct pkg_unit *u, const char *out_dir,
                       struct pkg_zip *z, struct pkg_report *report, struct fn_err *err)
 {
@@ -467,7 +467,7 @@ static int build_unit(const struct manifest *m, const struct pkg_opts *opts,
     for (size_t i = 0; i < u->functions.n; i++)
         strvec_push(&z->functions, u->functions.v[i]);
     if (u->artifact) {
-        rc = build_artifact(m, u, z, err);
+        rc = build_artifact(root, u, z, err);
         goto out;
     }
 
@@ -480,7 +480,7 @@ static int build_unit(const struct manifest *m, const struct pkg_opts *opts,
         if (strvec_find(&u->functions, fn->key) < 0)
             continue;
         t.n_results++;
-        if (trace_function(m, fn, opts, res, &untraced, err) < 0)
+        if (trace_function(root, fn, opts, res, &untraced, err) < 0)
             goto out;
         any_untraced = any_untraced || untraced;
         add_warnings(report, res);
@@ -521,7 +521,7 @@ static int build_unit(const struct manifest *m, const struct pkg_opts *opts,
             fn_err_hint(err, "exclude one of them with package.patterns");
             goto out;
         }
-        fs_join(&src, m->dir, entries[i].path);
+        fs_join(&src, root, entries[i].path);
         strvec_push_owned(&srcs, buf_detach(&src, NULL));
         zentries[i].name = entries[i].name;
         zentries[i].src = srcs.v[i];
@@ -535,7 +535,7 @@ static int build_unit(const struct manifest *m, const struct pkg_opts *opts,
 
     fs_join(&zip_path, out_dir, u->name);
     buf_addstr(&zip_path, ".zip");
-    if (zipw_write(buf_cstr(&zip_path), m->dir, zentries, n, opts->mtime, &st, err) < 0)
+    if (zipw_write(buf_cstr(&zip_path), root, zentries, n, opts->mtime, &st, err) < 0)
         goto out;
     z->path = xstrdup(buf_cstr(&zip_path));
     z->zipped = st.zipped;
@@ -562,19 +562,24 @@ int pkg_build(const struct manifest *m, const struct pkg_opts *opts, struct pkg_
     struct pat_walk *walk = NULL;
     struct pkg_unit *units = NULL;
     struct buf out_dir = BUF_INIT;
+    char *root = NULL;
     size_t n_units = 0;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
     if (pkg_check_functions(m, opts, err) < 0)
         return -1;
+    /* the tracers, the walk and the zip writer work on absolute paths */
+    root = realpath(m->dir, NULL);
+    if (!root)
+        return fn_err_errno(err, errno, "cannot resolve the service directory '%s'", m->dir);
     if (opts->out_dir)
         buf_addstr(&out_dir, opts->out_dir);
     else
-        fs_join(&out_dir, m->dir, ".fnctl/dist");
+        fs_join(&out_dir, root, ".fnctl/dist");
     if (fs_mkdir_p(buf_cstr(&out_dir), 0755, err) < 0)
         goto out;
-    if (pat_walk_open(m->dir, &walk, err) < 0)
+    if (pat_walk_open(root, &walk, err) < 0)
         goto out;
 
     units = xcalloc(m->n_functions + 1, sizeof(*units));
@@ -588,7 +593,7 @@ int pkg_build(const struct manifest *m, const struct pkg_opts *opts, struct pkg_
     out->zips = xcalloc(n_units, sizeof(*out->zips));
     for (size_t i = 0; i < n_units; i++) {
         struct pkg_zip *z = &out->zips[out->n_zips++];
-        if (build_unit(m, opts, walk, &units[i], buf_cstr(&out_dir), z, out, err) < 0)
+        if (build_unit(m, root, opts, walk, &units[i], buf_cstr(&out_dir), z, out, err) < 0)
             goto out;
     }
     rc = 0;
@@ -603,6 +608,7 @@ out:
     free(units);
     pat_walk_free(walk);
     buf_release(&out_dir);
+    free(root);
     return rc;
 }
 

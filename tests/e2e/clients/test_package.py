@@ -270,10 +270,11 @@ class PythonService(unittest.TestCase):
         # what the python runtime provides: boto3 and its dependencies, nothing else
         runtime = os.path.join(self.tmp, "runtime")
         os.makedirs(runtime, exist_ok=True)
+        # (Debian's botocore imports the system's requests instead of a vendored copy)
         for name in ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3",
-                     "six.py"):
+                     "six.py", "requests", "idna", "certifi", "charset_normalizer", "chardet"):
             link = os.path.join(runtime, name)
-            if not os.path.exists(link):
+            if not os.path.exists(link) and os.path.exists(os.path.join(DIST_PACKAGES, name)):
                 os.symlink(os.path.join(DIST_PACKAGES, name), link)
         code = ("import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[2]];"
                 "import handler; print(json.dumps(handler.main({'yaml': 'name: zip'}, None)))")
