@@ -76,6 +76,18 @@ print("in fnctl, not in nft (%d):" % len(only_ours)); [print("   ", f) for f in 
 ' "$work/nft.json" "$work/f1/api.zip") | tee "$work/diff.txt"
 n_files=$(head -1 "$work/diff.txt" | awk '{print $3}')
 
+echo "== with the AWS SDK: fnctl --bundle-aws-sdk vs nft following @aws-sdk too"
+node "$peers/../nft-trace.mjs" "$svc" src/handler.js > "$work/nft-sdk.json"
+"$fnctl" package -q -c "$svc/serverless.yml" -o "$work/f-sdk" --bundle-aws-sdk api >/dev/null 2>&1
+(cd "$svc" && python3 -c 'import json,sys,zipfile
+nft = set(json.load(open(sys.argv[1]))["files"])
+ours = set(zipfile.ZipFile(sys.argv[2]).namelist())
+print("nft files: %d, fnctl files: %d" % (len(nft), len(ours)))
+only_nft = sorted(nft - ours); only_ours = sorted(ours - nft)
+print("in nft, not in fnctl (%d):" % len(only_nft)); [print("   ", f) for f in only_nft[:40]]
+print("in fnctl, not in nft (%d):" % len(only_ours)); [print("   ", f) for f in only_ours[:40]]
+' "$work/nft-sdk.json" "$work/f-sdk/api.zip")
+
 echo
 printf '%-34s %10s %8s %12s %12s\n' "api function" "time (ms)" "files" "unzipped" "zipped"
 printf '%-34s %10s %8s %12s %12s\n' "fnctl package (2 zips)" "$f_ms" "$f_files" "$f_unzipped" "$f_zipped"
