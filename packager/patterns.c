@@ -18,12 +18,10 @@
 #include <sys/stat.h>
 
 #include "buf.h"
-#include "git_dl.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define PAT_MAX_ALTS 1024 /* brace alternatives per pattern; more are dropped */
-#define PAT_MAX_DEPTH 128 /* directory levels the walk descends */
 #define NONE SIZE_MAX
 
 /* --- braces --- */
@@ -473,232 +471,17 @@ void pat_list_build(const struct mf_package *service, const struct mf_package *f
     strvec_clear(&incl);
 }
 
-/* --- the walk --- */
-
-struct pat_walk {
-    struct strvec files;       /* relative, sorted by bytes */
-    signed char *ignored;      /* per file: -1 not asked yet, 0, 1 */
-    struct buf *ignored_dir;   /* the last directory found ignored, "a/b/" */
-    const struct git_api *git; /* NULL: no ignore rules */
-    git_repository *repo;
-    char *prefix; /* the service dir inside the work tree: "" or "svc/dir/" */
-};
-
-struct walk_ctx {
-    struct strvec *files;
-    struct stat dirs[PAT_MAX_DEPTH]; /* the directories being listed: loop check */
-    size_t depth;
-};
-
-static bool never_packaged(const char *parent_rel, const char *name)
-{
-    const char *parent = strrchr(parent_rel, '/');
-
-    parent = parent ? parent + 1 : parent_rel;
-    return !strcmp(name, ".git") || !strcmp(name, ".fnctl") || !strcmp(name, ".serverless") ||
-           (!strcmp(name, ".cache") && !strcmp(parent, "node_modules"));
-}
+/* --- applying the list --- */
 
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk_dir(struct walk_ctx *c, const char *abs, const char *rel, struct fn_err *err)
+static bool in_sorted(const struct strvec *sv, const char *path)
 {
-    DIR *d = opendir(abs);
-    struct strvec names = STRVEC_INIT;
-    struct dirent *de;
-    int rc = -1;
-
-    if (!d) {
-        /* an unreadable directory is left out, as Serverless's globby
-         * (silent: true) leaves it; the service directory itself is not */
-        if (c->depth > 1 && (errno == EACCES || errno == ENOENT))
-            return 0;
-        return fn_err_errno(err, errno, "cannot list '%s'", abs);
-    }
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            strvec_push(&names, de->d_name);
-    closedir(d);
-    for (size_t i = 0; i < names.n; i++) {
-        char *child = xasprintf("%s/%s", abs, names.v[i]);
-        char *child_rel = *rel ? xasprintf("%s/%s", rel, names.v[i]) : xstrdup(names.v[i]);
-        struct stat st;
-        bool loop = false;
-        int r = 0;
-
-        if (never_packaged(rel, names.v[i]) || stat(child, &st) < 0) {
-            /* stat, not lstat: links are followed; a dangling one is skipped */
-        } else if (S_ISREG(st.st_mode)) {
-            strvec_push_owned(c->files, child_rel);
-            child_rel = NULL;
-        } else if (S_ISDIR(st.st_mode)) {
-            for (size_t k = 0; k < c->depth && !loop; k++)
-                loop = c->dirs[k].st_dev == st.st_dev && c->dirs[k].st_ino == st.st_ino;
-            if (loop) {
-                /* a link to a directory being listed: following it never ends */
-            } else if (c->depth == PAT_MAX_DEPTH) {
-                fn_err_set(err, "'%s' is nested more than %d directories deep", child_rel,
-                           PAT_MAX_DEPTH);
-                r = fn_err_hint(err, "exclude it from the service directory");
-            } else {
-                c->dirs[c->depth++] = st;
-                r = walk_dir(c, child, child_rel, err);
-                c->depth--;
-            }
-        }
-        free(child);
-        free(child_rel);
-        if (r < 0)
-            goto out;
-    }
-    rc = 0;
-out:
-    strvec_clear(&names);
-    return rc;
+    return sv && sv->n && bsearch(&path, sv->v, sv->n, sizeof(*sv->v), cmp_str);
 }
-
-/* Opens the repository around dir; no repository (or no libgit2, or a
- * bare one) means no ignore rules, not an error. */
-static void open_repo(struct pat_walk *w, const char *dir)
-{
-    struct fn_err gerr = FN_ERR_INIT;
-    const struct git_api *git = git_dl(&gerr);
-    char *real_dir = NULL, *real_wd = NULL;
-    const char *wd;
-    size_t n;
-
-    if (!git || git->repository_open_ext(&w->repo, dir, 0, NULL) < 0) {
-        w->repo = NULL;
-        return;
-    }
-    wd = git->repository_workdir(w->repo);
-    if (wd && (real_dir = realpath(dir, NULL)) && (real_wd = realpath(wd, NULL))) {
-        n = strlen(real_wd);
-        if (!strcmp(real_dir, real_wd)) {
-            w->prefix = xstrdup("");
-        } else if (!strncmp(real_dir, real_wd, n) && (real_dir[n] == '/' || n == 1)) {
-            w->prefix = xasprintf("%s/", real_dir + n + (n == 1 ? 0 : 1));
-        }
-    }
-    if (w->prefix) {
-        w->git = git;
-    } else {
-        git->repository_free(w->repo);
-        w->repo = NULL;
-    }
-    free(real_dir);
-    free(real_wd);
-}
-
-int pat_walk_open(const char *service_dir, struct pat_walk **out, struct fn_err *err)
-{
-    struct pat_walk *w = xcalloc(1, sizeof(*w));
-    struct walk_ctx c = { .files = &w->files };
-    struct stat st;
-
-    *out = NULL;
-    errno = 0;
-    if (stat(service_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        fn_err_errno(err, errno ? errno : ENOTDIR, "cannot list '%s'", service_dir);
-        pat_walk_free(w);
-        return -1;
-    }
-    c.dirs[c.depth++] = st;
-    if (walk_dir(&c, service_dir, "", err) < 0) {
-        pat_walk_free(w);
-        return -1;
-    }
-    if (w->files.n > 1)
-        qsort(w->files.v, w->files.n, sizeof(*w->files.v), cmp_str);
-    w->ignored = xmalloc(w->files.n + 1);
-    memset(w->ignored, -1, w->files.n + 1);
-    w->ignored_dir = xcalloc(1, sizeof(*w->ignored_dir));
-    open_repo(w, service_dir);
-    *out = w;
-    return 0;
-}
-
-void pat_walk_free(struct pat_walk *w)
-{
-    if (!w)
-        return;
-    if (w->repo)
-        w->git->repository_free(w->repo);
-    free(w->prefix);
-    free(w->ignored);
-    if (w->ignored_dir)
-        buf_release(w->ignored_dir);
-    free(w->ignored_dir);
-    strvec_clear(&w->files);
-    free(w);
-}
-
-const struct strvec *pat_walk_files(const struct pat_walk *w)
-{
-    return &w->files;
-}
-
-static long find_sorted(const struct strvec *sv, const char *s)
-{
-    char *const *hit;
-
-    if (!sv || !sv->n)
-        return -1;
-    hit = bsearch(&s, sv->v, sv->n, sizeof(*sv->v), cmp_str);
-    return hit ? (long)(hit - sv->v) : -1;
-}
-
-static bool git_ignores(const struct pat_walk *w, const char *rel)
-{
-    char *full = xasprintf("%s%s", w->prefix, rel);
-    int ignored = 0;
-
-    if (w->git->ignore_path_is_ignored(&ignored, w->repo, full) < 0)
-        ignored = 0;
-    free(full);
-    return ignored != 0;
-}
-
-/* The caches sit behind the const pointer: asking twice gives the same
- * answer, only sooner. libgit2 re-reads every parent directory's rules on
- * each call (30 us a file here), so the topmost ignored directory of an
- * ignored file is remembered: the files under it (node_modules/, build/),
- * next to each other in sorted order, are answered without libgit2. Git
- * cannot re-include a file under an ignored directory, so this is exact. */
-bool pat_walk_ignored(const struct pat_walk *w, const char *path)
-{
-    long idx = find_sorted(&w->files, path);
-    struct buf *dir = w->ignored_dir;
-    bool hit;
-
-    if (!w->repo)
-        return false;
-    if (idx >= 0 && w->ignored[idx] >= 0)
-        return w->ignored[idx];
-    if (dir->len && !strncmp(path, dir->data, dir->len)) {
-        hit = true;
-    } else if ((hit = git_ignores(w, path))) {
-        for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
-            char *parent = xstrndup(path, (size_t)(s - path) + 1);
-            bool ignored = git_ignores(w, parent);
-            if (ignored) {
-                buf_reset(dir);
-                buf_addstr(dir, parent);
-            }
-            free(parent);
-            if (ignored)
-                break;
-        }
-    }
-    if (idx >= 0)
-        w->ignored[idx] = hit ? 1 : 0;
-    return hit;
-}
-
-/* --- applying the list --- */
 
 /* One file that a pattern may add or remove. */
 struct pat_file {
@@ -706,14 +489,20 @@ struct pat_file {
     bool in_walk, traced, in_set;
 };
 
-void pat_apply(const struct pat_walk *w, const struct strvec *patterns,
-               const struct strvec *traced, struct strvec *files)
+int pat_apply(const struct pat_walk *w, const struct strvec *patterns,
+              const struct strvec *traced, struct strvec *files, struct fn_err *err)
 {
-    const struct strvec *all = &w->files;
-    struct pat_file *u = xcalloc(all->n + files->n + 1, sizeof(*u));
+    const struct strvec *all;
+    struct pat_file *u;
     struct strvec result = STRVEC_INIT;
     size_t n = 0, i = 0, j = 0;
 
+    /* list what the positive patterns can reach, and no more */
+    for (size_t p = 0; p < patterns->n; p++)
+        if (patterns->v[p][0] != '!' && pat_walk_need(w, patterns->v[p], err) < 0)
+            return -1;
+    all = pat_walk_files(w);
+    u = xcalloc(all->n + files->n + 1, sizeof(*u));
     /* the universe: the walk's files merged with the starting set */
     while (i < all->n || j < files->n) {
         int c = i == all->n ? 1 : j == files->n ? -1 : strcmp(all->v[i], files->v[j]);
@@ -721,7 +510,7 @@ void pat_apply(const struct pat_walk *w, const struct strvec *patterns,
         f->path = c <= 0 ? all->v[i] : files->v[j];
         f->in_walk = c <= 0;
         f->in_set = c >= 0;
-        f->traced = find_sorted(traced, f->path) >= 0;
+        f->traced = in_sorted(traced, f->path);
         i += c <= 0;
         j += c >= 0;
     }
@@ -748,4 +537,5 @@ void pat_apply(const struct pat_walk *w, const struct strvec *patterns,
     strvec_clear(files);
     *files = result;
     free(u);
+    return 0;
 }

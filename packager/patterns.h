@@ -31,6 +31,7 @@
 
 #include "err.h"
 #include "manifest.h"
+#include "patwalk.h"
 #include "strvec.h"
 
 /* True when the glob `pattern` (without its '!') matches `path`. */
@@ -48,35 +49,6 @@ bool pat_match(const char *pattern, const char *path);
 void pat_list_build(const struct mf_package *service, const struct mf_package *fn,
                     struct strvec *out);
 
-struct pat_walk; /* the service directory's file list and its .gitignore */
-
-/* Lists every regular file under service_dir. Symlinks are followed (to a
- * file: listed under the link's path; to a directory: descended, unless it
- * is one being listed, which would never end); dangling links, sockets and
- * the like are left out, as are unreadable subdirectories (Serverless's
- * globby is silent about them too). Entries named .git (directory or
- * file), .fnctl and .serverless at any depth, and node_modules/.cache, are
- * never listed. Fails when service_dir cannot be listed or nesting passes
- * 128 directories.
- *
- * Then opens the git repository around service_dir (libgit2 through
- * git_dl(), searching upwards: the service may be a subdirectory of the
- * work tree) for its ignore rules. No libgit2, no repository or a bare one
- * mean no ignore rules, not an error. The caller frees *out with
- * pat_walk_free(). */
-int pat_walk_open(const char *service_dir, struct pat_walk **out, struct fn_err *err);
-void pat_walk_free(struct pat_walk *w);
-
-/* Every file of the walk, relative, sorted by bytes (not filtered by
- * .gitignore: this is Serverless's starting set for untraced runtimes). */
-const struct strvec *pat_walk_files(const struct pat_walk *w);
-
-/* True when git ignores path (relative to the service directory): any
- * .gitignore from the work tree's root down, .git/info/exclude and the
- * user's core.excludesFile, as `git check-ignore` answers; a file under an
- * ignored directory is ignored. Answers for listed files are cached. */
-bool pat_walk_ignored(const struct pat_walk *w, const char *path);
-
 /* Applies `patterns` in order to `files` (sorted, unique, relative; changed
  * in place and kept sorted and unique), the last pattern matching a file
  * deciding, as Serverless decides. A pattern "!x" removes every file of
@@ -92,7 +64,7 @@ bool pat_walk_ignored(const struct pat_walk *w, const char *path);
  * the user asking for build output that git rightly ignores. A starting
  * file that is neither in the walk nor traced stays until a pattern
  * removes it. */
-void pat_apply(const struct pat_walk *w, const struct strvec *patterns,
-               const struct strvec *traced, struct strvec *files);
+int pat_apply(const struct pat_walk *w, const struct strvec *patterns,
+              const struct strvec *traced, struct strvec *files, struct fn_err *err);
 
 #endif

@@ -501,7 +501,8 @@ static int build_unit(const struct manifest *m, const char *root, const struct p
     pat_list_build(&m->package, u->fn_package, &patterns);
     for (size_t i = 0; i < t.paths.n; i++)
         strvec_push(&files, t.paths.v[i]);
-    pat_apply(walk, &patterns, &t.paths, &files);
+    if (pat_apply(walk, &patterns, &t.paths, &files, err) < 0)
+        goto out;
 
     /* the zip's entries, sorted by their names in the zip */
     entries = xcalloc(files.n + 1, sizeof(*entries));

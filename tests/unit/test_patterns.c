@@ -296,6 +296,7 @@ Test(patterns, walk_lists_files_sorted_and_skips_what_never_goes_in)
     cr_assert_eq(symlink(target, path), 0);
 
     w = open_walk(tmpdir);
+    cr_assert_eq(pat_walk_need(w, "**", NULL), 0);
     got = joined(pat_walk_files(w));
     cr_expect_str_eq(got, ".env .gitignore README.md bin/hello bin/world config-link/x.json "
                           "config/dev.json config/nested/x.json config/notes.txt "
@@ -336,7 +337,8 @@ static char *apply(const struct pat_walk *w, const char *patterns, const char *s
     split_into(patterns, &pats);
     split_into(start, &files);
     split_into(traced, &tr);
-    pat_apply(w, &pats, traced ? &tr : NULL, &files);
+    struct fn_err err = FN_ERR_INIT;
+    cr_assert_eq(pat_apply(w, &pats, traced ? &tr : NULL, &files, &err), 0, "%s", err.msg);
     got = joined(&files);
     strvec_clear(&pats);
     strvec_clear(&files);
@@ -501,5 +503,33 @@ Test(patterns, gitignore_filters_only_the_catch_all)
         cr_expect_str_eq(got, rows[i].want, "row %zu: %s\n  got: %s", i, rows[i].patterns, got);
         free(got);
     }
+    pat_walk_free(w);
+}
+
+Test(patterns, walk_lists_only_what_a_pattern_can_reach)
+{
+    struct pat_walk *w;
+    struct fn_err err = FN_ERR_INIT;
+    char *got;
+
+    make_tree(service_tree);
+    w = open_walk(tmpdir);
+    cr_expect_eq(pat_walk_files(w)->n, 0, "nothing listed before a pattern asks");
+    cr_assert_eq(pat_walk_need(w, "config/*.json", &err), 0, "%s", err.msg);
+    got = joined(pat_walk_files(w));
+    cr_expect_str_eq(got, "config/dev.json config/notes.txt config/prod.json");
+    free(got);
+    cr_assert_eq(pat_walk_need(w, "./src/handler.js", &err), 0, "%s", err.msg);
+    cr_assert_eq(pat_walk_need(w, "missing/file.js", &err), 0, "%s", err.msg);
+    cr_assert_eq(pat_walk_need(w, ".git/**", &err), 0, "%s", err.msg);
+    got = joined(pat_walk_files(w));
+    cr_expect_str_eq(got, "config/dev.json config/notes.txt config/prod.json src/handler.js");
+    free(got);
+    cr_assert_eq(pat_walk_need(w, "*.md", &err), 0, "%s", err.msg);
+    got = joined(pat_walk_files(w));
+    cr_expect_str_eq(got, ".env .gitignore README.md config/dev.json config/notes.txt "
+                          "config/prod.json handler.js npm-debug.log package.json "
+                          "serverless.yml src/handler.js");
+    free(got);
     pat_walk_free(w);
 }
