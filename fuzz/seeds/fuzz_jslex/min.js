@@ -1,0 +1,1 @@
+!function(e){var t={};function n(r){if(t[r])return t[r].exports}}([]);var a=require("a"),b=/[/'"]/g,c=a/2/require("b"),d={x:`${require("c")}`}.x/1;if(d)/'/.test(d)&&require("d");
