@@ -430,10 +430,32 @@ static void build_env(struct worker *w, bool provisioned, struct strvec *env)
     }
 }
 
+/* A connection to the worker's own abstract socket, made here and handed
+ * to fnctl's node bootstrap as fd 3 (FNCTL_RUNTIME_API_FD): the bootstrap
+ * then speaks the Runtime API with blocking reads and writes and never
+ * loads node:net, 5-8 ms of every cold start. A UNIX stream connect
+ * completes once queued, so this does not wait for the loop to accept it.
+ * Returns -1 (the bootstrap connects by itself) when it cannot. */
+static int connect_own_api(const struct worker *w)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (!w->uds[0] || !w->fn->runtime || !tx_starts_with(w->fn->runtime, "nodejs"))
+        return -1;
+    memcpy(sun.sun_path + 1, w->uds, strlen(w->uds));
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sun, (socklen_t)sizeof(sun)) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
 static int spawn(struct worker *w, bool provisioned, struct fn_err *err)
 {
     struct strvec argv = STRVEC_INIT, env = STRVEC_INIT;
-    int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+    int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, api_fd = -1;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     sigset_t none, dflt;
@@ -442,6 +464,9 @@ static int spawn(struct worker *w, bool provisioned, struct fn_err *err)
     if (rtm_command(w->fn->runtime, w->emu->runtime_dir, w->emu->manifest->dir, &argv, err) < 0)
         goto out_noattr;
     build_env(w, provisioned, &env);
+    api_fd = connect_own_api(w);
+    if (api_fd >= 0)
+        strvec_push(&env, "FNCTL_RUNTIME_API_FD=3");
     if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
         fn_err_errno(err, errno, "cannot create pipes for a worker");
         goto out_noattr;
@@ -451,6 +476,8 @@ static int spawn(struct worker *w, bool provisioned, struct fn_err *err)
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+    if (api_fd >= 0) /* (glibc clears close-on-exec when api_fd is 3 already) */
+        posix_spawn_file_actions_adddup2(&fa, api_fd, 3);
     posix_spawn_file_actions_addchdir_np(&fa, w->emu->manifest->dir);
     sigemptyset(&none);
     sigemptyset(&dflt);
@@ -493,6 +520,8 @@ out_noattr:
         if (errp[i] >= 0)
             close(errp[i]);
     }
+    if (api_fd >= 0)
+        close(api_fd); /* the worker has its own copy */
     strvec_clear(&argv);
     strvec_clear(&env);
     return rc;

@@ -8,14 +8,14 @@
 // Lambda's log line format on stdout.
 //
 // Only Node's standard library is used (node 18, 20, 22). Start-up cost is
-// kept low: a handful of built-in modules (node:net, not node:http), one
-// keep-alive connection, nothing loaded for error paths until they happen.
+// kept low: a handful of built-in modules (not node:http; not even node:net
+// when fnctl hands over a connected socket), one kept-alive connection,
+// nothing loaded for error paths until they happen.
 
 'use strict';
 // CommonJS, not an ES module: node's ESM entry costs 3-4 ms more at start.
 // ES module handlers are still loaded with import().
-const { writeSync } = require('node:fs');
-const net = require('node:net');
+const { writeSync, readSync } = require('node:fs');
 const { format, types: { isNativeError } } = require('node:util');
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
@@ -227,7 +227,63 @@ let prefetchedNext = null; // the GET /next pipelined behind the last response
 const apiSocket = env.FNCTL_RUNTIME_API_SOCKET || '';
 delete env.FNCTL_RUNTIME_API_SOCKET;
 
+// fnctl may also hand over a connection to that socket, already made, as a
+// file descriptor (FNCTL_RUNTIME_API_FD): the client then needs no node:net
+// at all (5-8 ms of every cold start) and speaks HTTP/1.1 on it with
+// blocking reads and writes. Blocking is what Lambda does between
+// invocations anyway: the process is frozen while GET /next waits.
+const apiFd = /^\d+$/.test(env.FNCTL_RUNTIME_API_FD || '') ? Number(env.FNCTL_RUNTIME_API_FD) : -1;
+delete env.FNCTL_RUNTIME_API_FD;
+let syncPending = Buffer.alloc(0); // bytes read past the last response
+let syncOutstanding = false;      // a pipelined GET /next whose answer is unread
+
+function syncWrite(text) {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let off = 0; off < bytes.length;) off += writeSync(apiFd, bytes, off, bytes.length - off);
+}
+
+function syncFill(chunk) {
+    const n = readSync(apiFd, chunk, 0, chunk.length, null);
+    if (n === 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    syncPending = syncPending.length ? Buffer.concat([syncPending, chunk.subarray(0, n)])
+                                     : Buffer.from(chunk.subarray(0, n));
+}
+
+// Reads one response (fnctl answers with Content-Length, never chunked).
+function syncRead() {
+    const chunk = Buffer.allocUnsafe(65536);
+    let end;
+    while ((end = syncPending.indexOf('\r\n\r\n')) < 0) syncFill(chunk);
+    const lines = syncPending.subarray(0, end).toString('latin1').split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
+    if (!m) throw new Error(`bad status line '${lines[0]}'`);
+    const headers = {};
+    for (let i = 1; i < lines.length; i++) {
+        const colon = lines[i].indexOf(':');
+        if (colon <= 0) continue;
+        const name = lines[i].slice(0, colon).trim().toLowerCase();
+        const value = lines[i].slice(colon + 1).trim();
+        headers[name] = headers[name] === undefined ? value : headers[name] + ', ' + value;
+    }
+    const length = parseInt(headers['content-length'] || '0', 10) || 0;
+    while (syncPending.length < end + 4 + length) syncFill(chunk);
+    const body = syncPending.subarray(end + 4, end + 4 + length).toString('utf8');
+    syncPending = syncPending.subarray(end + 4 + length);
+    return { status: Number(m[1]), headers, body };
+}
+
+function syncPromise(fn) {
+    try {
+        return Promise.resolve(fn());
+    } catch (e) {
+        return Promise.reject(e);
+    }
+}
+
+let net = null;
+
 function openConn() {
+    if (!net) net = require('node:net');
     const sock = apiSocket.startsWith('@')
         ? net.connect({ path: '\0' + apiSocket.slice(1) })
         : net.connect(apiPort, apiHost);
@@ -403,6 +459,16 @@ function exchange(conn, reused, method, urlPath, payload, done, follow) {
 // GET nextPath: one write and one wakeup fewer per invocation than asking
 // for the next event after the POST's answer. Returns [posted, next].
 function rapidPair(urlPath, body, nextPath) {
+    if (apiFd >= 0 && !syncOutstanding) {
+        const payload = requestText('POST', urlPath, body) + requestText('GET', nextPath);
+        const posted = syncPromise(() => { syncWrite(payload); return syncRead(); });
+        syncOutstanding = true;
+        // read when the runtime asks for the next event, not before
+        return [posted, () => syncPromise(() => {
+            syncOutstanding = false;
+            return syncRead();
+        })];
+    }
     if (mainBusy) return [rapid('POST', urlPath, body), null];
     const payload = requestText('POST', urlPath, body) + requestText('GET', nextPath);
     let second;
@@ -432,16 +498,13 @@ function requestText(method, urlPath, body, headers) {
 }
 
 function rapid(method, urlPath, body, headers) {
-    let payload = `${method} ${urlPath} HTTP/1.1\r\nHost: ${apiAddr}\r\n`;
-    if (headers) for (const k of Object.keys(headers)) payload += `${k}: ${headerSafe(headers[k])}\r\n`;
-    if (body !== undefined) {
-        payload += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n` + body;
-    } else {
-        payload += '\r\n';
-    }
+    const payload = requestText(method, urlPath, body, headers);
+    if (apiFd >= 0 && !syncOutstanding) return syncPromise(() => { syncWrite(payload); return syncRead(); });
     return new Promise((resolve, reject) => {
         const done = (err, res) => (err ? reject(err) : resolve(res));
-        if (mainBusy) { // the kept-alive connection is in use: a one-off connection
+        // the kept-alive connection is in use (or is the handed-over one, with
+        // GET /next waiting on it): a one-off connection
+        if (mainBusy || apiFd >= 0) {
             const extra = openConn();
             exchange(extra, false, method, urlPath, payload, (err, res) => {
                 extra.alive = false;
@@ -486,7 +549,7 @@ function postResponse(id, result, then) {
     const [posted, next] = rapidPair(`${API_PREFIX}/invocation/${id}/response`, body,
                                      `${API_PREFIX}/invocation/next`);
     prefetchedNext = next;
-    if (next) next.catch(() => {}); // handled where handleOnce awaits it
+    if (next && typeof next.catch === 'function') next.catch(() => {}); // handled where awaited
     posted.then(() => then(), (e) => lostRuntimeApi('POST response', e.message));
 }
 
@@ -729,7 +792,8 @@ class Runtime {
         try {
             const pending = prefetchedNext;
             prefetchedNext = null;
-            inv = await (pending || rapid('GET', `${API_PREFIX}/invocation/next`));
+            inv = await (typeof pending === 'function' ? pending()
+                         : pending || rapid('GET', `${API_PREFIX}/invocation/next`));
         } catch (e) {
             lostRuntimeApi('GET next', e.message);
         }
