@@ -5,13 +5,13 @@
 #include "noderes.h"
 
 #include <jansson.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "file.h"
 #include "json.h"
+#include "strset.h"
 #include "text.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -41,7 +41,7 @@ enum nr_pkg_state { NR_PKG_NONE, NR_PKG_OK, NR_PKG_BAD };
 
 /* One directory's package.json, parsed once per resolver. */
 struct nr_pkg {
-    char *dir;              /* the directory (the cache key) */
+    const char *dir;        /* the directory: the cache's key, owned by noderes.pkgs */
     char *path;             /* dir + "/package.json" */
     enum nr_pkg_state state;
     json_t *json;           /* NR_PKG_OK: an object */
@@ -51,8 +51,7 @@ struct nr_pkg {
 };
 
 struct noderes {
-    struct nr_pkg **slot; /* open addressing on the directory */
-    size_t cap, n;
+    struct strset pkgs; /* directory -> struct nr_pkg, owned */
 };
 
 /* What resolving one "exports"/"imports" target gives (PACKAGE_TARGET_RESOLVE):
@@ -142,48 +141,16 @@ static bool path_within(const char *path, const char *dir, size_t dirlen)
 
 /* --- the package.json cache --- */
 
-static uint64_t hash_bytes(const char *s, size_t len)
+/* Fills in p, whose dir is set, from dir/package.json. */
+static void pkg_load(struct nr_pkg *p)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static void pkg_insert(struct noderes *r, struct nr_pkg *p)
-{
-    size_t mask = r->cap - 1, i = hash_bytes(p->dir, strlen(p->dir)) & mask;
-    while (r->slot[i])
-        i = (i + 1) & mask;
-    r->slot[i] = p;
-}
-
-static void pkg_grow(struct noderes *r)
-{
-    struct nr_pkg **old = r->slot;
-    size_t oldcap = r->cap;
-
-    r->cap = oldcap ? oldcap * 2 : 256;
-    r->slot = xcalloc(r->cap, sizeof(*r->slot));
-    for (size_t i = 0; i < oldcap; i++)
-        if (old[i])
-            pkg_insert(r, old[i]);
-    free(old);
-}
-
-static struct nr_pkg *pkg_load(const char *dir, size_t len)
-{
-    struct nr_pkg *p = xcalloc(1, sizeof(*p));
     struct fn_err e = FN_ERR_INIT;
 
-    p->dir = xstrndup(dir, len);
-    p->path = xasprintf("%s/package.json", len == 1 && dir[0] == '/' ? "" : p->dir);
+    p->path = xasprintf("%s/package.json", strcmp(p->dir, "/") ? p->dir : "");
     p->state = NR_PKG_NONE;
     p->is_dir = p->has_nm = -1;
     if (!fs_is_file(p->path))
-        return p;
+        return;
     p->is_dir = 1;
     p->json = fj_load_file(p->path, NR_PKG_MAX, &e);
     if (p->json && !json_is_object(p->json)) {
@@ -196,29 +163,30 @@ static struct nr_pkg *pkg_load(const char *dir, size_t len)
         p->err = xmalloc(sizeof(*p->err));
         *p->err = e;
         fn_err_hint(p->err, "fix or remove the package.json; node cannot load from it either");
-        return p;
+        return;
     }
     p->state = NR_PKG_OK;
-    return p;
+}
+
+static void pkg_free(void *v)
+{
+    struct nr_pkg *p = v;
+    json_decref(p->json);
+    free(p->err);
+    free(p->path);
+    free(p);
 }
 
 /* The package.json in dir[0..len), parsed once. Never NULL. */
 static struct nr_pkg *pkg_get(struct noderes *r, const char *dir, size_t len)
 {
-    struct nr_pkg *p;
-    size_t i;
+    struct nr_pkg *p = strset_get(&r->pkgs, dir, len);
 
-    if (r->cap) {
-        i = hash_bytes(dir, len) & (r->cap - 1);
-        for (; (p = r->slot[i]) != NULL; i = (i + 1) & (r->cap - 1))
-            if (!strncmp(p->dir, dir, len) && p->dir[len] == '\0')
-                return p;
-    }
-    if (2 * (r->n + 1) > r->cap)
-        pkg_grow(r);
-    p = pkg_load(dir, len);
-    pkg_insert(r, p);
-    r->n++;
+    if (p)
+        return p;
+    p = xcalloc(1, sizeof(*p));
+    p->dir = strset_put(&r->pkgs, dir, len, p);
+    pkg_load(p);
     return p;
 }
 
@@ -284,17 +252,7 @@ void noderes_free(struct noderes *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->cap; i++) {
-        struct nr_pkg *p = r->slot[i];
-        if (!p)
-            continue;
-        json_decref(p->json);
-        free(p->err);
-        free(p->path);
-        free(p->dir);
-        free(p);
-    }
-    free(r->slot);
+    strset_release(&r->pkgs, pkg_free);
     free(r);
 }
 

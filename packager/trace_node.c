@@ -7,7 +7,6 @@
 #include "trace.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "file.h"
 #include "jslex.h"
 #include "noderes.h"
+#include "strset.h"
 #include "text.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -25,72 +25,15 @@
 #define TN_PATTERNS_HINT "if it is loaded at run time, add its files with package.patterns in " \
                          "serverless.yml"
 
-/* A set of owned strings (absolute paths), open addressing. */
-struct tn_set {
-    char **slot;
-    size_t cap, n;
-};
-
-static uint64_t tn_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static void set_put(struct tn_set *s, char *str)
-{
-    size_t mask = s->cap - 1, i = tn_hash(str) & mask;
-    while (s->slot[i])
-        i = (i + 1) & mask;
-    s->slot[i] = str;
-}
-
-/* Adds a copy of str; returns it, or NULL when str was there already. */
-static const char *set_add(struct tn_set *s, const char *str)
-{
-    char *copy;
-
-    if (s->cap) {
-        for (size_t i = tn_hash(str) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
-            if (!strcmp(s->slot[i], str))
-                return NULL;
-    }
-    if (2 * (s->n + 1) > s->cap) {
-        char **old = s->slot;
-        size_t oldcap = s->cap;
-        s->cap = oldcap ? oldcap * 2 : 512;
-        s->slot = xcalloc(s->cap, sizeof(*s->slot));
-        for (size_t i = 0; i < oldcap; i++)
-            if (old[i])
-                set_put(s, old[i]);
-        free(old);
-    }
-    copy = xstrdup(str);
-    set_put(s, copy);
-    s->n++;
-    return copy;
-}
-
-static void set_free(struct tn_set *s)
-{
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->slot[i]);
-    free(s->slot);
-}
-
 /* One trace run. */
 struct tn {
     const struct trace_opts *opts;
     struct trace_result *out;
     struct noderes *r;
     struct buf root;       /* the service directory, normalised */
-    struct tn_set seen;    /* files queued and package.json files added */
-    struct tn_set outside; /* files outside the service directory, warned once */
-    struct tn_set roots;   /* package root directories looked at */
+    struct strset seen;    /* files queued and package.json files added */
+    struct strset outside; /* files outside the service directory, warned once */
+    struct strset roots;   /* package root directories looked at */
     const char **queue;    /* strings owned by seen */
     size_t head, n, cap;
     struct buf path, src;  /* scratch */
@@ -129,7 +72,7 @@ static void tn_warn(struct tn *t, const char *file, int line, int col, const cha
 /* Queues an absolute file for packaging (once). */
 static void tn_queue(struct tn *t, const char *file)
 {
-    const char *s = set_add(&t->seen, file);
+    const char *s = strset_add(&t->seen, file);
     if (!s)
         return;
     if (t->n == t->cap) {
@@ -142,7 +85,7 @@ static void tn_queue(struct tn *t, const char *file)
 static void tn_add_pj(struct tn *t, const char *pj)
 {
     const char *rel = tn_rel(t, pj);
-    if (rel && set_add(&t->seen, pj))
+    if (rel && strset_add(&t->seen, pj))
         trace_result_add(t->out, rel, NULL);
 }
 
@@ -167,7 +110,7 @@ static void tn_package_jsons(struct tn *t, const char *file)
         return;
     buf_reset(&t->path);
     buf_add(&t->path, file, (size_t)(end - file));
-    if (!set_add(&t->roots, t->path.data))
+    if (!strset_add(&t->roots, t->path.data))
         return;
     buf_addstr(&t->path, "/package.json");
     if (fs_is_file(t->path.data))
@@ -217,7 +160,7 @@ static void tn_follow(struct tn *t, const char *file, const struct jslex_spec *s
     if (rc == NODERES_FILE) {
         if (tn_rel(t, buf_cstr(&t->path))) {
             tn_queue(t, buf_cstr(&t->path));
-        } else if (set_add(&t->outside, buf_cstr(&t->path))) {
+        } else if (strset_add(&t->outside, buf_cstr(&t->path))) {
             tn_warn(t, file, sp->line, sp->col,
                     "only files inside the service directory are packaged; install the "
                     "dependency in the service (npm install) or bundle it",
@@ -358,9 +301,9 @@ out:
     buf_release(&t.src);
     buf_release(&t.root);
     free(t.queue);
-    set_free(&t.seen);
-    set_free(&t.outside);
-    set_free(&t.roots);
+    strset_release(&t.seen, NULL);
+    strset_release(&t.outside, NULL);
+    strset_release(&t.roots, NULL);
     noderes_free(t.r);
     return rc;
 }

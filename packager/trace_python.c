@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "file.h"
 #include "pylex.h"
+#include "strset.h"
 #include "text.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -46,13 +47,6 @@ struct root {
     struct strvec dist_top, dist_dir; /* parallel: a top-level name, the metadata dir owning it */
 };
 
-/* A set of strings (open addressing): the files taken, and "\n"-prefixed
- * keys for the packages expanded or taken whole. */
-struct sset {
-    char **slot;
-    size_t n, cap;
-};
-
 /* A source file to trace. */
 struct pymod {
     char *file;    /* relative to the service directory */
@@ -67,7 +61,8 @@ struct pyt {
     struct trace_result *out;
     struct root *roots;
     size_t n_roots;
-    struct sset seen;
+    struct strset seen; /* the files taken, and "\n"-prefixed keys for the packages expanded
+                         * or taken whole (once()) */
     struct pymod *queue; /* the .py files to lex, in the order found */
     size_t n_queue, cap_queue;
     bool optional;   /* what take() queues now is reached by an optional import */
@@ -101,45 +96,11 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 
 #define IN_LIST(name, list) in_list(name, list, sizeof(list) / sizeof(list[0]))
 
-static size_t str_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-/* Adds s; false when it was there already. */
-static bool sset_add(struct sset *set, const char *s)
-{
-    size_t j;
-
-    if (2 * (set->n + 1) > set->cap) {
-        struct sset bigger = {NULL, set->n, set->cap ? set->cap * 2 : 64};
-        bigger.slot = xcalloc(bigger.cap, sizeof(char *));
-        for (size_t i = 0; i < set->cap; i++) {
-            if (!set->slot[i])
-                continue;
-            for (j = str_hash(set->slot[i]) & (bigger.cap - 1); bigger.slot[j];)
-                j = (j + 1) & (bigger.cap - 1);
-            bigger.slot[j] = set->slot[i];
-        }
-        free(set->slot);
-        *set = bigger;
-    }
-    for (j = str_hash(s) & (set->cap - 1); set->slot[j]; j = (j + 1) & (set->cap - 1))
-        if (!strcmp(set->slot[j], s))
-            return false;
-    set->slot[j] = xstrdup(s);
-    set->n++;
-    return true;
-}
-
 /* Adds the key "\n<root>:<name>"; false when it was there already. */
 static bool once(struct pyt *t, const char *what, size_t r, const char *name)
 {
     char *key = xasprintf("\n%s:%zu:%s", what, r, name);
-    bool added = sset_add(&t->seen, key);
+    bool added = strset_add(&t->seen, key) != NULL;
     free(key);
     return added;
 }
@@ -215,7 +176,7 @@ static void take(struct pyt *t, size_t r, const char *rel)
     struct pymod *m;
     size_t len = strlen(rel);
 
-    if (!sset_add(&t->seen, file)) {
+    if (!strset_add(&t->seen, file)) {
         free(file);
         return;
     }
@@ -767,9 +728,7 @@ static void release(struct pyt *t)
         free(t->queue[i].name);
     }
     free(t->queue);
-    for (size_t i = 0; i < t->seen.cap; i++)
-        free(t->seen.slot[i]);
-    free(t->seen.slot);
+    strset_release(&t->seen, NULL);
     buf_release(&t->path);
 }
 

@@ -5,7 +5,6 @@
 #include <archive_entry.h>
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "buf.h"
 #include "extract.h"
 #include "file.h"
+#include "tmpdir.h"
 
 #define N_ROWS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -31,24 +31,15 @@ struct ent {
 static char tmpdir[64];
 static char dest[128];
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/fnctl-test-extract-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    test_tmpdir_make(tmpdir, sizeof(tmpdir), "extract");
     snprintf(dest, sizeof(dest), "%s/out", tmpdir);
 }
 
 static void teardown(void)
 {
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_tmpdir_remove(tmpdir);
 }
 
 TestSuite(extract, .init = setup, .fini = teardown);

@@ -1,7 +1,6 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,29 +9,20 @@
 
 #include "file.h"
 #include "text.h"
+#include "tmpdir.h"
 
 #define N_ROWS(a) (sizeof(a) / sizeof((a)[0]))
 
 static char tmpdir[64];
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/fnctl-test-file-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    test_tmpdir_make(tmpdir, sizeof(tmpdir), "file");
 }
 
 static void remove_tmpdir(void)
 {
-    chmod(tmpdir, 0700); /* in case a test left it read-only */
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_tmpdir_remove(tmpdir);
 }
 
 TestSuite(file, .init = make_tmpdir, .fini = remove_tmpdir);

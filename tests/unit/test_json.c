@@ -1,10 +1,10 @@
 #include <criterion/criterion.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+#include "tmpdir.h"
 
 #define N_ROWS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -202,23 +202,14 @@ Test(json, set_str_copies_and_null_sets_json_null)
 
 static char tmpdir[64];
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/fnctl-test-json-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    test_tmpdir_make(tmpdir, sizeof(tmpdir), "json");
 }
 
 static void remove_tmpdir(void)
 {
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_tmpdir_remove(tmpdir);
 }
 
 static char *write_tmp(const char *name, const char *text)

@@ -1,5 +1,4 @@
 #include <criterion/criterion.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +9,15 @@
 #include "buf.h"
 #include "patterns.h"
 #include "strvec.h"
+#include "tmpdir.h"
 
 #define N_ROWS(a) (sizeof(a) / sizeof((a)[0]))
 
 static char tmpdir[64];
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/fnctl-test-patterns-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    test_tmpdir_make(tmpdir, sizeof(tmpdir), "patterns");
     /* no global git configuration (core.excludesFile) may change the answers */
     setenv("HOME", tmpdir, 1);
     setenv("XDG_CONFIG_HOME", tmpdir, 1);
@@ -35,7 +26,7 @@ static void make_tmpdir(void)
 
 static void remove_tmpdir(void)
 {
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_tmpdir_remove(tmpdir);
 }
 
 TestSuite(patterns, .init = make_tmpdir, .fini = remove_tmpdir);

@@ -9,19 +9,19 @@
 #include "file.h"
 #include "manifest.h"
 #include "pkg.h"
+#include "tmpdir.h"
 #include "xalloc.h"
 
 static char dir[64];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/fnctl-test-pkg-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof(dir), "pkg");
 }
 
 static void teardown(void)
 {
-    fs_rmtree(dir, NULL);
+    test_tmpdir_remove(dir);
 }
 
 static void write_file(const char *rel, const char *text)

@@ -6,17 +6,18 @@
 
 #include "file.h"
 #include "runtimes.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/fnctl-rtm-XXXXXX";
+static char dir[64];
 
 static void setup(void)
 {
-    cr_assert_not_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof(dir), "runtimes");
 }
 
 static void teardown(void)
 {
-    fs_rmtree(dir, NULL);
+    test_tmpdir_remove(dir);
 }
 
 TestSuite(runtimes, .init = setup, .fini = teardown);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "file.h"
+#include "tmpdir.h"
 #include "trace.h"
 
 #define SVC FNCTL_TEST_DATA "/noderes/svc"
@@ -229,7 +230,7 @@ Test(trace, sort_keeps_names_beside_files_and_drops_repeats)
  * each requiring the next two and a package with 100 files. */
 Test(trace_node, fast_on_hundreds_of_files)
 {
-    char dir[] = "/tmp/fnctl-trace-XXXXXX";
+    char dir[64];
     struct buf p = BUF_INIT, src = BUF_INIT;
     struct trace_result res = TRACE_RESULT_INIT;
     struct fn_err err = FN_ERR_INIT;
@@ -237,7 +238,7 @@ Test(trace_node, fast_on_hundreds_of_files)
     struct timespec t0, t1;
     double ms;
 
-    cr_assert_not_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof(dir), "trace-node");
     o.service_dir = dir;
     buf_addf(&p, "%s/node_modules/big/lib", dir);
     cr_assert_eq(fs_mkdir_p(p.data, 0755, &err), 0);
@@ -269,7 +270,7 @@ Test(trace_node, fast_on_hundreds_of_files)
     cr_expect_eq(res.n_warnings, 0);
     cr_expect_lt(ms, 1000.0, "%.1f ms", ms); /* generous: ASan and a busy machine */
     trace_result_release(&res);
-    cr_expect_eq(fs_rmtree(dir, &err), 0);
+    cr_expect_eq(test_tmpdir_remove(dir), 0);
     buf_release(&p);
     buf_release(&src);
 }

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "file.h"
+#include "tmpdir.h"
 #include "trace.h"
 
 #define SVC FNCTL_TEST_DATA "/pytrace/svc"
@@ -192,7 +193,7 @@ Test(trace_python, a_missing_handler_is_an_error)
  * (the repository ignores __pycache__). */
 Test(trace_python, packages_installed_into_the_service_directory)
 {
-    char dir[] = "/tmp/fnctl-pytrace-XXXXXX";
+    char dir[64];
     struct trace_result r = TRACE_RESULT_INIT;
     struct fn_err err = FN_ERR_INIT;
     struct buf p = BUF_INIT;
@@ -207,7 +208,7 @@ Test(trace_python, packages_installed_into_the_service_directory)
         { "other-1.0.dist-info/RECORD", "other/__init__.py,,\n" },
     };
 
-    cr_assert_not_null(mkdtemp(dir));
+    test_tmpdir_make(dir, sizeof(dir), "trace-python");
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         struct buf parent = BUF_INIT;
         fs_join(&p, dir, files[i][0]);
@@ -224,6 +225,6 @@ Test(trace_python, packages_installed_into_the_service_directory)
     free(got);
     cr_assert_eq(r.n_warnings, 0);
     trace_result_release(&r);
-    cr_assert_eq(fs_rmtree(dir, &err), 0);
+    cr_assert_eq(test_tmpdir_remove(dir), 0);
     buf_release(&p);
 }

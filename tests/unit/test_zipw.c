@@ -2,7 +2,6 @@
 #include <archive_entry.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "buf.h"
 #include "crypto_dl.h"
 #include "file.h"
+#include "tmpdir.h"
 #include "zipw.h"
 
 #define N_ROWS(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,23 +22,14 @@
 
 static char tmpdir[64];
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/fnctl-test-zipw-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    test_tmpdir_make(tmpdir, sizeof(tmpdir), "zipw");
 }
 
 static void remove_tmpdir(void)
 {
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_tmpdir_remove(tmpdir);
 }
 
 TestSuite(zipw, .init = make_tmpdir, .fini = remove_tmpdir);
@@ -445,13 +436,13 @@ Test(zipw, symlinks_out_of_the_root_are_refused)
 {
     struct zipw_stats st = { 0 };
     struct fn_err err = FN_ERR_INIT;
-    char outside[] = "/tmp/fnctl-test-zipw-out-XXXXXX";
+    char outside[64];
     char *target, *link = in_tmp("svc/evil.txt"), *root = in_tmp("svc");
     char *path = in_tmp("evil.zip");
     struct zipw_entry e[2];
 
     put("svc/ok.txt", "ok", 2, 0644);
-    cr_assert_not_null(mkdtemp(outside));
+    test_tmpdir_make(outside, sizeof(outside), "zipw-out");
     cr_assert_neq(asprintf(&target, "%s/secret", outside), -1);
     cr_assert(fs_write_atomic(target, "s", 1, 0644, &err) == 0, "%s", err.msg);
     cr_assert_eq(symlink(target, link), 0);
