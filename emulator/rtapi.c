@@ -18,7 +18,8 @@ static void reply_json(struct evhttp_request *req, int code, const char *reason,
 {
     struct evbuffer *body = evbuffer_new();
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
-    evbuffer_add_printf(body, "%s\n", json);
+    evbuffer_add(body, json, strlen(json));
+    evbuffer_add(body, "\n", 1);
     evhttp_send_reply(req, code, reason, body);
     evbuffer_free(body);
 }
@@ -60,7 +61,7 @@ static void handle_next(struct worker *w, struct evhttp_request *req)
     if (!w->first_next_seen) {
         w->first_next_seen = true;
         w->init_ms = (double)(emu_now_us() - w->spawned_us) / 1000.0;
-        wk_sample_memory(w); /* a baseline, in case the process dies mid-invocation */
+        wk_sample_memory(w, true); /* a baseline, in case the process dies mid-invocation */
     }
     if (w->retire) {
         wk_kill(w);

@@ -37,6 +37,8 @@ struct worker {
     struct event *deadline;
     struct event *mem_timer;
     long hwm_kb;
+    int status_fd;                   /* /proc/<pid>/status, opened once; -1 */
+    uint64_t sampled_us;             /* when hwm_kb was last read */
     uint64_t idle_since;
     struct worker *next_all;         /* emu->workers */
 };
@@ -45,7 +47,10 @@ struct worker {
 void wk_finish(struct worker *w);
 /* Fails the running invocation (unless it already has an outcome). */
 void wk_fail_running(struct worker *w, const char *type, const char *message);
-void wk_sample_memory(struct worker *w);
+/* Reads the worker's peak memory (VmHWM) into hwm_kb; unless `force`, not
+ * again within WK_SAMPLE_MIN_US of the last read. Returns its RSS in kB
+ * (-1 when unknown). */
+long wk_sample_memory(struct worker *w, bool force);
 /* The Runtime API's request handler (evhttp callback; arg is the worker). */
 void wk_runtime_api(struct evhttp_request *req, void *arg);
 
