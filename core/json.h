@@ -32,6 +32,15 @@ const char *fj_str(const json_t *obj, const char *key, const char *dflt);
 /* Sets obj[key] to a new string (steals nothing; copies s). NULL s: null. */
 void fj_set_str(json_t *obj, const char *key, const char *s);
 
+/* True when s[0..len) is valid UTF-8 (what jansson accepts as a string). */
+bool fj_utf8_valid(const char *s, size_t len);
+
+/* Appends s[0..len) as a JSON string literal, quoted and escaped as
+ * jansson's compact dump writes it (", \, control characters; '/' and
+ * non-ASCII as they are), for hot paths that write JSON without building
+ * jansson values. Returns -1 (out unchanged) when s is not valid UTF-8. */
+int fj_write_string(struct buf *out, const char *s, size_t len);
+
 /* The error (or warning) as data: {"message", "hint", "file", "line",
  * "column"}, as every --json output shows one. */
 json_t *fj_err_object(const struct fn_err *err);

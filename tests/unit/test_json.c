@@ -256,3 +256,38 @@ Test(json, load_file_of_a_missing_file_fails)
     cr_assert_str_eq(err.msg,
                      "cannot open '/nonexistent/fnctl/event.json': No such file or directory");
 }
+
+Test(json, write_string_escapes_as_jansson_dumps)
+{
+    static const char *const inputs[] = {
+        "plain", "quote \" and backslash \\", "tab\tnew\nline\r", "ctl \x01\x1f", "slash / é ✓ 😀",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        struct buf ours = BUF_INIT, theirs = BUF_INIT;
+        json_t *s = json_string(inputs[i]);
+        cr_assert_eq(fj_write_string(&ours, inputs[i], strlen(inputs[i])), 0);
+        cr_assert_eq(fj_dump(s, &theirs), 0);
+        cr_expect_str_eq(buf_cstr(&ours), buf_cstr(&theirs), "input %zu", i);
+        json_decref(s);
+        buf_release(&ours);
+        buf_release(&theirs);
+    }
+}
+
+Test(json, write_string_refuses_what_is_not_utf8)
+{
+    static const char *const bad[] = {
+        "\xff", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82",
+    };
+    struct buf out = BUF_INIT;
+    buf_addstr(&out, "kept");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_expect_not(fj_utf8_valid(bad[i], strlen(bad[i])), "input %zu", i);
+        cr_expect_null(json_string(bad[i]), "jansson refuses input %zu too", i);
+        cr_expect_eq(fj_write_string(&out, bad[i], strlen(bad[i])), -1);
+    }
+    cr_expect_str_eq(buf_cstr(&out), "kept");
+    cr_expect(fj_utf8_valid("\xf0\x9f\x98\x80", 4));
+    buf_release(&out);
+}
