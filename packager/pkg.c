@@ -102,7 +102,11 @@ static int cmp_file_path(const void *a, const void *b)
 static const char *traced_name(const struct pkg_traced *t, const char *path)
 {
     struct pkg_file key = { path, NULL };
-    const struct pkg_file *f = bsearch(&key, t->files, t->n, sizeof(*t->files), cmp_file_path);
+    const struct pkg_file *f;
+
+    if (!t->n)
+        return path; /* (bsearch must not see a NULL array) */
+    f = bsearch(&key, t->files, t->n, sizeof(*t->files), cmp_file_path);
     return f ? f->name : path;
 }
 

@@ -164,3 +164,23 @@ Test(pkg, vendored_python_goes_to_the_root_and_counts_as_its_package)
     pkg_report_release(&r);
     mf_free(m);
 }
+
+/* A go function whose binary is not built yet: nothing is traced, the
+ * directory goes in as Serverless would put it (found by running fnctl
+ * package over the corpus under UBSan). */
+Test(pkg, untraced_runtime_without_its_handler_file)
+{
+    write_file("serverless.yml", "service: svc\nprovider:\n  name: aws\n  runtime: go1.x\n"
+                                 "functions:\n  hello:\n    handler: bin/hello\n");
+    write_file("main.go", "package main\n");
+    struct manifest *m = load();
+    struct pkg_opts opts = { .mtime = pkg_default_mtime() };
+    struct pkg_report r;
+    struct fn_err err = FN_ERR_INIT;
+
+    cr_assert_eq(pkg_build(m, &opts, &r, &err), 0, "%s", err.msg);
+    cr_assert_eq(r.n_zips, 1);
+    cr_assert_eq(r.zips[0].n_files, 1, "main.go alone: %zu", r.zips[0].n_files);
+    pkg_report_release(&r);
+    mf_free(m);
+}
