@@ -3,7 +3,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -31,27 +30,6 @@ extern const size_t fn_templates_tar_size;
 
 static const char *const archive_exts[] = { ".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2",
                                             ".tar.xz", NULL };
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in path (without "." and ".."), sorted, appended to *names. */
-static int dir_entries(const char *path, struct strvec *names, struct fn_err *err)
-{
-    DIR *d = opendir(path);
-    struct dirent *de;
-    if (!d)
-        return fn_err_errno(err, errno, "cannot read '%s'", path);
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            strvec_push(names, de->d_name);
-    closedir(d);
-    if (names->n)
-        qsort(names->v, names->n, sizeof(*names->v), name_cmp);
-    return 0;
-}
 
 /* ---- the built-in templates ------------------------------------------- */
 
@@ -336,7 +314,7 @@ static char *archive_root(const char *dir)
     struct strvec names = STRVEC_INIT;
     struct stat st;
     char *root = NULL;
-    if (dir_entries(dir, &names, NULL) == 0 && names.n == 1) {
+    if (fs_list_dir(dir, &names, NULL) == 0 && names.n == 1) {
         root = xasprintf("%s/%s", dir, names.v[0]);
         if (lstat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
             free(root);
@@ -576,7 +554,7 @@ static int render_dir(struct render *r, const char *from, const char *to, const 
     struct buf sname = BUF_INIT, out_rel = BUF_INIT, src = BUF_INIT, dst = BUF_INIT;
     int rc = -1;
 
-    if (dir_entries(from, &names, r->err) < 0)
+    if (fs_list_dir(from, &names, r->err) < 0)
         goto out;
     for (size_t i = 0; i < names.n; i++) {
         const char *name = names.v[i];
@@ -669,7 +647,7 @@ int tmpl_check_target(const char *path, bool force, struct fn_err *err)
         return fn_err_set(err, "'%s' exists and is not a directory", path);
     if (force)
         return 0;
-    rc = dir_entries(path, &names, err);
+    rc = fs_list_dir(path, &names, err);
     if (rc == 0 && names.n) {
         fn_err_set(err, "'%s' is not empty", path);
         fn_err_hint(err, "choose a new directory, or pass --force to write into it (the "
@@ -690,7 +668,7 @@ static int merge_into(const char *from, const char *to, const char *rel, bool mo
 {
     struct strvec names = STRVEC_INIT;
     struct buf src = BUF_INIT, dst = BUF_INIT, sub = BUF_INIT;
-    int rc = dir_entries(from, &names, err);
+    int rc = fs_list_dir(from, &names, err);
     for (size_t i = 0; rc == 0 && i < names.n; i++) {
         struct stat s, d;
         fs_join(&src, from, names.v[i]);
@@ -804,8 +782,7 @@ int tmpl_create(const struct tmpl_source *src, const char *target, const char *s
         free(staging);
         staging = NULL;
     }
-    if (written.n)
-        qsort(written.v, written.n, sizeof(*written.v), name_cmp);
+    strvec_sort(&written);
     for (size_t i = 0; i < written.n; i++)
         strvec_push(files, written.v[i]);
     rc = 0;

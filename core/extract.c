@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -168,19 +167,10 @@ static int check_dir(const char *root, const char *rel, struct fn_err *err)
     struct buf path = BUF_INIT, child = BUF_INIT;
     struct strvec names = STRVEC_INIT;
     int rc = -1;
-    DIR *d;
-    struct dirent *de;
 
     fs_join(&path, root, rel);
-    d = opendir(buf_cstr(&path));
-    if (!d) {
-        fn_err_errno(err, errno, "cannot read '%s'", buf_cstr(&path));
+    if (fs_list_dir(buf_cstr(&path), &names, err) < 0)
         goto out;
-    }
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            strvec_push(&names, de->d_name);
-    closedir(d);
     for (size_t i = 0; i < names.n; i++) {
         struct stat st;
         buf_reset(&child);

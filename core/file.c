@@ -1,5 +1,7 @@
 #include "file.h"
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -145,6 +147,25 @@ int fs_rmtree(const char *path, struct fn_err *err)
         return 0;
     if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         return fn_err_errno(err, errno, "cannot remove '%s'", path);
+    return 0;
+}
+
+int fs_list_dir(const char *path, struct strvec *out, struct fn_err *err)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+
+    if (!d) {
+        int saved = errno;
+        fn_err_errno(err, saved, "cannot read '%s'", path);
+        errno = saved;
+        return -1;
+    }
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            strvec_push(out, de->d_name);
+    closedir(d);
+    strvec_sort(out);
     return 0;
 }
 

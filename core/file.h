@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "strvec.h"
 
 /* Reads the whole file into out (appending). Fails, leaving out unchanged,
  * when the file is larger than max bytes (0: no limit) or cannot be read. */
@@ -26,6 +27,11 @@ int fs_mkdir_p(const char *path, mode_t mode, struct fn_err *err);
 /* Removes path and everything below it (symlinks are not followed).
  * A missing path is not an error. */
 int fs_rmtree(const char *path, struct fn_err *err);
+
+/* Appends the names in directory path (without "." and ".."), sorted by
+ * bytes, to *out. On failure errno still says why (callers that skip an
+ * unreadable directory look at it). */
+int fs_list_dir(const char *path, struct strvec *out, struct fn_err *err);
 
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);

@@ -39,6 +39,44 @@ long strvec_find(const struct strvec *sv, const char *s)
     return -1;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strvec_sort(struct strvec *sv)
+{
+    if (sv->n > 1)
+        qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
+}
+
+void strvec_sort_unique(struct strvec *sv)
+{
+    size_t out = 0;
+
+    strvec_sort(sv);
+    for (size_t i = 0; i < sv->n; i++) {
+        if (out > 0 && !strcmp(sv->v[out - 1], sv->v[i])) {
+            free(sv->v[i]);
+            continue;
+        }
+        sv->v[out++] = sv->v[i];
+    }
+    sv->n = out;
+    if (sv->v)
+        sv->v[out] = NULL;
+}
+
+long strvec_find_sorted(const struct strvec *sv, const char *s)
+{
+    char *const *hit;
+
+    if (!sv || !sv->n)
+        return -1;
+    hit = bsearch(&s, sv->v, sv->n, sizeof(*sv->v), cmp_str);
+    return hit ? (long)(hit - sv->v) : -1;
+}
+
 void strvec_setenv(struct strvec *sv, const char *name, const char *value)
 {
     size_t nlen = strlen(name);

@@ -12,6 +12,7 @@
 #include <event2/http.h>
 
 #include "b64.h"
+#include "invoke.h"
 #include "json.h"
 #include "manifest.h"
 #include "text.h"
@@ -167,6 +168,26 @@ static void set_body(json_t *event, const struct apigw_request *req, bool omit_e
     json_object_set_new(event, "isBase64Encoded", json_boolean(b64));
 }
 
+void apigw_request_id(bool http_api, char *out, size_t size)
+{
+    unsigned char raw[11];
+    struct buf enc = BUF_INIT;
+    char uuid[37];
+
+    if (!http_api) {
+        inv_uuid(uuid);
+        snprintf(out, size, "%s", uuid);
+        return;
+    }
+    inv_random(raw, sizeof(raw));
+    b64_encode(raw, sizeof(raw), &enc);
+    for (size_t i = 0; i < enc.len; i++)
+        if (enc.data[i] == '/')
+            enc.data[i] = '-';
+    snprintf(out, size, "%s", buf_cstr(&enc));
+    buf_release(&enc);
+}
+
 /* 64-bit FNV-1a: stable pseudo-random digits derived from a request id. */
 static unsigned long long id_hash(const char *id, unsigned long long salt)
 {
@@ -202,34 +223,56 @@ static void domain(const struct apigw_request *req, char *name, size_t nsize, ch
     snprintf(prefix, psize, "%.*s", (int)strcspn(host, ".:"), host);
 }
 
-/* The headers API Gateway's front end adds to every request. In a
- * multiValueHeaders object (arrays) they go in as one-element arrays. */
+/* The headers API Gateway's front end adds to every request: names in
+ * lower case (HTTP API) and as REST writes them (NULL: REST passes none). */
+#define GW_ADDED 5
+
+struct gw_added {
+    const char *lower[GW_ADDED], *rest[GW_ADDED], *values[GW_ADDED];
+    char port[16], trace[80], length[32];
+};
+
+static void gateway_headers(const struct apigw_request *req, struct gw_added *a)
+{
+    static const char *const lower[GW_ADDED] = {
+        "x-forwarded-for", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id",
+        "content-length",
+    };
+    static const char *const rest[GW_ADDED] = {
+        "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto", "X-Amzn-Trace-Id", NULL,
+    };
+    size_t body = req->body ? evbuffer_get_length(req->body) : 0;
+
+    snprintf(a->port, sizeof(a->port), "%d", req->port);
+    apigw_trace_id(req->epoch_ms, req->request_id, a->trace, sizeof(a->trace));
+    snprintf(a->length, sizeof(a->length), "%zu", body);
+    memcpy(a->lower, lower, sizeof(lower));
+    memcpy(a->rest, rest, sizeof(rest));
+    a->values[0] = req->source_ip;
+    a->values[1] = a->port;
+    a->values[2] = "http";
+    a->values[3] = a->trace;
+    a->values[4] = a->length;
+}
+
+/* Adds them to a jansson headers object, unless the client sent them; in a
+ * multiValueHeaders object (arrays) as one-element arrays. */
 static void add_gateway_headers(json_t *headers, const struct apigw_request *req, bool lower,
                                 bool multi)
 {
-    char port[16], trace[80], length[32];
-    size_t body = req->body ? evbuffer_get_length(req->body) : 0;
-    const char *names[][2] = {
-        { "x-forwarded-for", "X-Forwarded-For" },
-        { "x-forwarded-port", "X-Forwarded-Port" },
-        { "x-forwarded-proto", "X-Forwarded-Proto" },
-        { "x-amzn-trace-id", "X-Amzn-Trace-Id" },
-        { "content-length", NULL },
-    };
-    snprintf(port, sizeof(port), "%d", req->port);
-    apigw_trace_id(req->epoch_ms, req->request_id, trace, sizeof(trace));
-    snprintf(length, sizeof(length), "%zu", body);
-    const char *values[] = { req->source_ip, port, "http", trace, length };
-    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-        const char *name = lower ? names[i][0] : names[i][1];
+    struct gw_added a;
+
+    gateway_headers(req, &a);
+    for (size_t i = 0; i < GW_ADDED; i++) {
+        const char *name = lower ? a.lower[i] : a.rest[i];
         if (!name || json_object_get(headers, name))
-            continue; /* (REST passes no Content-Length: no name for it) */
+            continue;
         if (multi) {
             json_t *arr = json_array();
-            json_array_append_new(arr, json_string(values[i]));
+            json_array_append_new(arr, json_string(a.values[i]));
             json_object_set_new(headers, name, arr);
         } else {
-            json_object_set_new(headers, name, json_string(values[i]));
+            json_object_set_new(headers, name, json_string(a.values[i]));
         }
     }
 }
@@ -269,6 +312,23 @@ static void json_field(struct buf *out, const char *k, const json_t *v)
     fj_dump(v, out);
 }
 
+/* Appends name (lowercased) -> value; returns the (moved) array. */
+static struct v2_header *add_v2_header(struct v2_header *h, size_t *n, size_t *cap,
+                                       const char *name, const char *value)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        h = xreallocarray(h, *cap, sizeof(*h));
+    }
+    h[*n].name = xstrdup(name);
+    for (char *p = h[*n].name; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    buf_init(&h[*n].value, 0);
+    buf_addstr(&h[*n].value, value);
+    (*n)++;
+    return h;
+}
+
 /* The request's headers, lowercased, repeats joined, then the ones API
  * Gateway adds; cookies moved out into *cookies (a JSON array text). */
 static size_t v2_headers(const struct apigw_request *req, struct v2_header **out,
@@ -277,17 +337,9 @@ static size_t v2_headers(const struct apigw_request *req, struct v2_header **out
     struct v2_header *h = NULL;
     size_t n = 0, cap = 0;
     struct evkeyval *kv;
-    char port[16], trace[80], length[32];
-    size_t body = req->body ? evbuffer_get_length(req->body) : 0;
-    const char *added[][2] = {
-        { "x-forwarded-for", req->source_ip }, { "x-forwarded-port", port },
-        { "x-forwarded-proto", "http" },       { "x-amzn-trace-id", trace },
-        { "content-length", length },
-    };
+    struct gw_added added;
 
-    snprintf(port, sizeof(port), "%d", req->port);
-    apigw_trace_id(req->epoch_ms, req->request_id, trace, sizeof(trace));
-    snprintf(length, sizeof(length), "%zu", body);
+    gateway_headers(req, &added);
     TAILQ_FOREACH(kv, req->headers, next) {
         size_t i;
         if (!strcasecmp(kv->key, "cookie")) {
@@ -320,33 +372,17 @@ static size_t v2_headers(const struct apigw_request *req, struct v2_header **out
             buf_addstr(&h[i].value, kv->value);
             continue;
         }
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            h = xreallocarray(h, cap + 5, sizeof(*h));
-        }
-        h[n].name = xstrdup(kv->key);
-        for (char *p = h[n].name; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        buf_init(&h[n].value, 0);
-        buf_addstr(&h[n].value, kv->value);
-        n++;
+        h = add_v2_header(h, &n, &cap, kv->key, kv->value);
     }
     if (cookies->len)
         buf_addch(cookies, ']');
-    for (size_t a = 0; a < sizeof(added) / sizeof(added[0]); a++) {
+    for (size_t a = 0; a < GW_ADDED; a++) {
         size_t i;
-        for (i = 0; i < n && strcmp(h[i].name, added[a][0]); i++)
+        for (i = 0; i < n && strcmp(h[i].name, added.lower[a]); i++)
             ;
         if (i < n)
             continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            h = xreallocarray(h, cap + 5, sizeof(*h));
-        }
-        h[n].name = xstrdup(added[a][0]);
-        buf_init(&h[n].value, 0);
-        buf_addstr(&h[n].value, added[a][1]);
-        n++;
+        h = add_v2_header(h, &n, &cap, added.lower[a], added.values[a]);
     }
     *out = h;
     return n;

@@ -45,6 +45,11 @@ int apigw_event(const struct apigw_request *req, const struct route_match *match
 /* True when a body of this Content-Type is text (sent as is, not base64). */
 bool apigw_is_text(const char *content_type);
 
+/* A request id as each API writes it: REST's are UUIDs, HTTP API's look
+ * like "LV7fzho-PHcEJPw=" (11 random bytes in base64, '/' as '-'). out
+ * needs 37 bytes. */
+void apigw_request_id(bool http_api, char *out, size_t size);
+
 /* The id API Gateway gives the local API (requestContext.apiId). */
 #define APIGW_API_ID "fnctllocal"
 

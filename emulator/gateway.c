@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -16,7 +15,6 @@
 
 #include "apigw.h"
 #include "authz.h"
-#include "b64.h"
 #include "invoke.h"
 #include "pool.h"
 #include "xalloc.h"
@@ -53,27 +51,6 @@ struct gw_call {
     const struct mf_authorizer *az_def;
 };
 
-static void gw_request_id(bool http_api, char *out, size_t size)
-{
-    char uuid[37];
-    inv_uuid(uuid);
-    if (!http_api) { /* REST: a UUID */
-        snprintf(out, size, "%s", uuid);
-        return;
-    }
-    /* HTTP API's ids look like "LV7fzho-PHcEJPw=": 11 random bytes in base64 */
-    unsigned char raw[11];
-    if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
-        memcpy(raw, uuid, sizeof(raw));
-    struct buf enc = BUF_INIT;
-    b64_encode(raw, sizeof(raw), &enc);
-    for (size_t i = 0; i < enc.len; i++)
-        if (enc.data[i] == '/')
-            enc.data[i] = '-';
-    snprintf(out, size, "%s", buf_cstr(&enc));
-    buf_release(&enc);
-}
-
 static void add_request_headers(struct evkeyvalq *h, bool http_api, const char *id)
 {
     if (http_api) {
@@ -107,7 +84,7 @@ static void send_error(struct evhttp_request *req, bool http_api, int status, co
     char id[40];
     apigw_response_init(&r);
     apigw_error(http_api, status, message, &r);
-    gw_request_id(http_api, id, sizeof(id));
+    apigw_request_id(http_api, id, sizeof(id));
     send_response(req, &r, http_api, id, http_api ? NULL : error_type);
     apigw_response_release(&r);
 }
@@ -235,7 +212,7 @@ static bool preflight(struct gateway *g, struct evhttp_request *req, const char 
         cors_headers(g, &merged, false, origin, true, match.route->method, h);
         strvec_clear(&methods);
         evhttp_add_header(h, "Content-Type", "application/json");
-        gw_request_id(false, id, sizeof(id));
+        apigw_request_id(false, id, sizeof(id));
         add_request_headers(h, false, id);
         evhttp_send_reply(req, 200, "OK", NULL);
         return true;
@@ -249,7 +226,7 @@ static bool preflight(struct gateway *g, struct evhttp_request *req, const char 
             struct evkeyvalq *h = evhttp_request_get_output_headers(req);
             char id[40];
             cors_headers(g, &m->httpapi_cors, true, origin, true, NULL, h);
-            gw_request_id(true, id, sizeof(id));
+            apigw_request_id(true, id, sizeof(id));
             add_request_headers(h, true, id);
             evhttp_send_reply(req, 204, "No Content", NULL);
             return true;
@@ -467,7 +444,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     c->query = xstrdup(q ? q + 1 : "");
     c->match = match;
     c->epoch_ms = emu_epoch_ms();
-    gw_request_id(c->http_api, c->request_id, sizeof(c->request_id));
+    apigw_request_id(c->http_api, c->request_id, sizeof(c->request_id));
     const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
     const char *origin = evhttp_find_header(in, "Origin");
     const char *host = evhttp_find_header(in, "Host");

@@ -13,14 +13,18 @@
 #include "xalloc.h"
 #include "banned.h"
 
+void inv_random(void *out, size_t n)
+{
+    /* getrandom on Linux does not fail for small sizes once booted */
+    if (getrandom(out, n, 0) != (ssize_t)n)
+        for (size_t i = 0; i < n; i++)
+            ((unsigned char *)out)[i] = (unsigned char)rand();
+}
+
 void inv_uuid(char out[37])
 {
     unsigned char r[16];
-    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
-        /* getrandom on Linux does not fail for 16 bytes once booted */
-        for (size_t i = 0; i < sizeof(r); i++)
-            r[i] = (unsigned char)rand();
-    }
+    inv_random(r, sizeof(r));
     r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* version 4 */
     r[8] = (unsigned char)((r[8] & 0x3f) | 0x80); /* variant 10 */
     /* by hand: this runs for every request, and snprintf of 16 fields cost

@@ -75,6 +75,10 @@ void inv_fail(struct invocation *inv, const char *type, const char *fmt, ...)
  * keeping only the last INV_TAIL_BYTES. */
 void inv_tail_add(struct invocation *inv, const char *line, size_t len);
 
+/* Fills out with n random bytes (ids that must look unique, not be
+ * secret: getrandom, or rand() on the rare short read). */
+void inv_random(void *out, size_t n);
+
 /* Writes a random UUID v4 (36 chars + NUL) into out. */
 void inv_uuid(char out[37]);
 

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/queue.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -102,20 +101,12 @@ int sample_type_parse(const char *name, enum sample_type *out, struct fn_err *er
 
 /* --- small generators --- */
 
-static void random_bytes(unsigned char *out, size_t n)
-{
-    /* ids only need to look unique, not be secret: a short read falls back */
-    if (getrandom(out, n, 0) != (ssize_t)n)
-        for (size_t i = 0; i < n; i++)
-            out[i] = (unsigned char)rand();
-}
-
 void sample_hex_id(char *out, size_t n)
 {
     unsigned char raw[64];
     if (n > sizeof(raw))
         n = sizeof(raw);
-    random_bytes(raw, n);
+    inv_random(raw, n);
     for (size_t i = 0; i < n; i++)
         snprintf(out + 2 * i, 3, "%02X", raw[i]);
     out[2 * n] = '\0';
@@ -134,7 +125,7 @@ static char *random_b64(size_t n)
     struct buf enc = BUF_INIT;
     if (n > sizeof(raw))
         n = sizeof(raw);
-    random_bytes(raw, n);
+    inv_random(raw, n);
     b64_encode(raw, n, &enc);
     return buf_detach(&enc, NULL);
 }
@@ -170,23 +161,6 @@ json_t *sample_records(json_t *record)
 }
 
 /* --- API Gateway --- */
-
-/* HTTP API request ids look like "LV7fzho-PHcEJPw="; REST's are UUIDs */
-static void http_request_id(bool v2, char *out, size_t size)
-{
-    if (!v2) {
-        char uuid[37];
-        inv_uuid(uuid);
-        snprintf(out, size, "%s", uuid);
-        return;
-    }
-    char *id = random_b64(11);
-    for (char *p = id; *p; p++)
-        if (*p == '/')
-            *p = '-';
-    snprintf(out, size, "%s", id);
-    free(id);
-}
 
 /* apigw.c writes X-Forwarded-Proto as the local gateway serves it (http);
  * the sample stands for a request that reached AWS's https endpoint. */
@@ -254,7 +228,7 @@ json_t *sample_http_event(const struct sample_http *in)
     if (in->request_id)
         snprintf(id, sizeof(id), "%s", in->request_id);
     else
-        http_request_id(in->v2, id, sizeof(id));
+        apigw_request_id(in->v2, id, sizeof(id));
 
     struct apigw_request req = {
         .method = in->method,

@@ -66,7 +66,7 @@ static long status_kb(const char *text, const char *field)
 
 long wk_sample_memory(struct worker *w, bool force)
 {
-    char text[2048];
+    char text[4096]; /* the whole file is about 1.5 KB */
     ssize_t n;
     uint64_t now = emu_now_us();
     long hwm, rss;

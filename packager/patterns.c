@@ -473,16 +473,6 @@ void pat_list_build(const struct mf_package *service, const struct mf_package *f
 
 /* --- applying the list --- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool in_sorted(const struct strvec *sv, const char *path)
-{
-    return sv && sv->n && bsearch(&path, sv->v, sv->n, sizeof(*sv->v), cmp_str);
-}
-
 /* One file that a pattern may add or remove. */
 struct pat_file {
     const char *path;
@@ -510,7 +500,7 @@ int pat_apply(const struct pat_walk *w, const struct strvec *patterns,
         f->path = c <= 0 ? all->v[i] : files->v[j];
         f->in_walk = c <= 0;
         f->in_set = c >= 0;
-        f->traced = in_sorted(traced, f->path);
+        f->traced = strvec_find_sorted(traced, f->path) >= 0;
         i += c <= 0;
         j += c >= 0;
     }

@@ -8,13 +8,13 @@
  * asking twice gives the same answer, only sooner. */
 #include "patwalk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "file.h"
 #include "git_dl.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -58,32 +58,23 @@ static bool never_packaged(const char *parent_rel, const char *name)
            (!strcmp(name, ".cache") && !strcmp(parent, "node_modules"));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Lists abs (rel inside the service) and, levels_left permitting (-1: no
  * limit), its subdirectories. */
 static int walk_dir(struct walk_ctx *c, const char *abs, const char *rel, int levels_left,
                     struct fn_err *err)
 {
-    DIR *d = opendir(abs);
     struct strvec names = STRVEC_INIT;
-    struct dirent *de;
     int rc = -1;
 
-    if (!d) {
+    if (fs_list_dir(abs, &names, err) < 0) {
         /* an unreadable directory is left out, as Serverless's globby
          * (silent: true) leaves it; the service directory itself is not */
-        if (*rel && (errno == EACCES || errno == ENOENT))
+        if (*rel && (errno == EACCES || errno == ENOENT)) {
+            fn_err_clear(err);
             return 0;
-        return fn_err_errno(err, errno, "cannot list '%s'", abs);
+        }
+        return -1;
     }
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            strvec_push(&names, de->d_name);
-    closedir(d);
     for (size_t i = 0; i < names.n; i++) {
         char *child = xasprintf("%s/%s", abs, names.v[i]);
         char *child_rel = *rel ? xasprintf("%s/%s", rel, names.v[i]) : xstrdup(names.v[i]);
@@ -245,20 +236,7 @@ static bool packageable(const char *rel)
  * follows the indexes, so it starts over. */
 static void merge(struct walk_state *s)
 {
-    size_t out = 0;
-
-    if (s->files.n > 1)
-        qsort(s->files.v, s->files.n, sizeof(*s->files.v), cmp_str);
-    for (size_t i = 0; i < s->files.n; i++) {
-        if (out > 0 && !strcmp(s->files.v[out - 1], s->files.v[i])) {
-            free(s->files.v[i]);
-            continue;
-        }
-        s->files.v[out++] = s->files.v[i];
-    }
-    s->files.n = out;
-    if (s->files.v)
-        s->files.v[out] = NULL;
+    strvec_sort_unique(&s->files);
     free(s->ignored);
     s->ignored = xmalloc(s->files.n + 1);
     memset(s->ignored, -1, s->files.n + 1);
@@ -351,16 +329,6 @@ static void open_repo(struct walk_state *s, const char *dir)
     free(real_wd);
 }
 
-static long find_sorted(const struct strvec *sv, const char *path)
-{
-    char *const *hit;
-
-    if (!sv->n)
-        return -1;
-    hit = bsearch(&path, sv->v, sv->n, sizeof(*sv->v), cmp_str);
-    return hit ? (long)(hit - sv->v) : -1;
-}
-
 static bool git_ignores(const struct walk_state *s, const char *rel)
 {
     char *full = xasprintf("%s%s", s->prefix, rel);
@@ -380,7 +348,7 @@ static bool git_ignores(const struct walk_state *s, const char *rel)
 bool pat_walk_ignored(const struct pat_walk *w, const char *path)
 {
     struct walk_state *s = w->s;
-    long idx = find_sorted(&s->files, path);
+    long idx = strvec_find_sorted(&s->files, path);
     struct buf *dir = &s->ignored_dir;
     bool hit;
 

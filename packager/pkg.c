@@ -42,30 +42,6 @@ time_t pkg_default_mtime(void)
 
 /* --- the files of one unit --- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorts by bytes and drops duplicates (strcmp compares unsigned bytes). */
-static void sort_unique(struct strvec *sv)
-{
-    size_t out = 0;
-
-    if (sv->n < 2)
-        return;
-    qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
-    for (size_t i = 0; i < sv->n; i++) {
-        if (out > 0 && !strcmp(sv->v[out - 1], sv->v[i])) {
-            free(sv->v[i]);
-            continue;
-        }
-        sv->v[out++] = sv->v[i];
-    }
-    sv->n = out;
-    sv->v[out] = NULL;
-}
-
 /* A file and where it goes in the zip. */
 struct pkg_file {
     const char *path; /* relative to the service dir (borrowed) */
@@ -493,7 +469,7 @@ static int build_unit(const struct manifest *m, const char *root, const struct p
     }
     if (t.n)
         qsort(t.files, t.n, sizeof(*t.files), cmp_file_path);
-    sort_unique(&t.paths);
+    strvec_sort_unique(&t.paths);
 
     /* the patterns: Serverless's '**' first for code fnctl cannot trace,
      * then its default excludes, which the user's patterns may override */

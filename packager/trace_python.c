@@ -17,7 +17,6 @@
  * warning, and a computed import in it keeps the whole package. */
 #include "trace.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -81,11 +80,6 @@ struct portions {
     size_t n, cap;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static bool in_list(const char *name, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -117,22 +111,6 @@ static const char *root_path(struct pyt *t, size_t r, const char *rel)
 static char *join_rel(const char *a, const char *b)
 {
     return *a ? xasprintf("%s/%s", a, b) : xstrdup(b);
-}
-
-/* The entries of a directory but . and .., sorted by bytes. */
-static void list_dir(const char *path, struct strvec *out)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-
-    if (!d)
-        return;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            strvec_push(out, e->d_name);
-    closedir(d);
-    if (out->n)
-        qsort(out->v, out->n, sizeof(char *), cmp_str);
 }
 
 static bool is_ident(const char *s, size_t len)
@@ -208,7 +186,7 @@ static void take_tree(struct pyt *t, size_t r, const char *rel, bool with_code, 
 {
     struct strvec names = STRVEC_INIT;
 
-    list_dir(root_path(t, r, rel), &names);
+    fs_list_dir(root_path(t, r, rel), &names, NULL);
     for (size_t i = 0; i < names.n; i++) {
         const char *n = names.v[i];
         char *sub = join_rel(rel, n);
@@ -273,7 +251,7 @@ static void load_dists(struct pyt *t, size_t r)
     struct strvec dirs = STRVEC_INIT;
 
     rt->dists_loaded = true;
-    list_dir(rt->abs, &dirs);
+    fs_list_dir(rt->abs, &dirs, NULL);
     for (size_t i = 0; i < dirs.n; i++) {
         struct strvec lines = STRVEC_INIT;
         char *rel;
@@ -374,7 +352,7 @@ static char *find_extension(struct pyt *t, size_t r, const char *dir, const char
     size_t len = strlen(name);
     char *rel = NULL;
 
-    list_dir(root_path(t, r, dir), &names);
+    fs_list_dir(root_path(t, r, dir), &names, NULL);
     for (size_t i = 0; i < names.n && !rel; i++) {
         const char *n = names.v[i];
         if (!strncmp(n, name, len) && n[len] == '.' &&
@@ -497,13 +475,13 @@ static void find_roots(struct pyt *t)
     struct buf p = BUF_INIT;
 
     add_root(t, "");
-    list_dir(t->roots[0].abs, &top);
+    fs_list_dir(t->roots[0].abs, &top, NULL);
     for (size_t i = 0; i < top.n; i++) {
         struct strvec py = STRVEC_INIT;
         if (IN_LIST(top.v[i], skip) || !fs_is_dir(root_path(t, 0, top.v[i])))
             continue;
         fs_join(&p, top.v[i], "lib");
-        list_dir(root_path(t, 0, buf_cstr(&p)), &py);
+        fs_list_dir(root_path(t, 0, buf_cstr(&p)), &py, NULL);
         for (int pass = 0; pass < 2; pass++) /* the runtime's version, then the others */
             for (size_t j = 0; j < py.n; j++) {
                 if (!tx_starts_with(py.v[j], "python3") || (pass == 0) != !strcmp(py.v[j], rt))
@@ -514,7 +492,7 @@ static void find_roots(struct pyt *t)
                     add_root(t, buf_cstr(&p));
             }
         strvec_clear(&py);
-        list_dir(root_path(t, 0, top.v[i]), &py);
+        fs_list_dir(root_path(t, 0, top.v[i]), &py, NULL);
         for (size_t j = 0; j < py.n; j++)
             if (tx_ends_with(py.v[j], ".dist-info")) {
                 add_root(t, top.v[i]);

@@ -450,3 +450,28 @@ Test(file, basename_table)
                   "row %zu: result does not point into the path", i);
     }
 }
+
+Test(file, list_dir_gives_sorted_names_and_keeps_errno)
+{
+    struct strvec names = STRVEC_INIT;
+    struct fn_err err = FN_ERR_INIT;
+    char *missing = in_tmp("missing");
+    const char *files[] = { "b.txt", "a.txt", "C" };
+
+    for (size_t i = 0; i < 3; i++) {
+        char *p = in_tmp(files[i]);
+        write_file(p, "x", 1);
+        free(p);
+    }
+    cr_assert_eq(fs_list_dir(tmpdir, &names, &err), 0, "%s", err.msg);
+    cr_assert_eq(names.n, 3);
+    cr_assert_str_eq(names.v[0], "C");
+    cr_assert_str_eq(names.v[1], "a.txt");
+    cr_assert_str_eq(names.v[2], "b.txt");
+    strvec_clear(&names);
+    cr_assert_eq(fs_list_dir(missing, &names, &err), -1);
+    cr_assert_eq(errno, ENOENT);
+    cr_assert(strstr(err.msg, "missing"), "%s", err.msg);
+    cr_assert_eq(names.n, 0);
+    free(missing);
+}

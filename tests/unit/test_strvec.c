@@ -137,3 +137,25 @@ Test(strvec, clear_empties_and_leaves_the_vector_reusable)
     cr_assert_null(sv.v[1]);
     strvec_clear(&sv);
 }
+
+Test(strvec, sort_unique_and_find_sorted)
+{
+    struct strvec sv = STRVEC_INIT;
+    const char *in[] = { "b", "a", "\xc3\xa9", "B", "a", "b", "" };
+    for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+        strvec_push(&sv, in[i]);
+    strvec_sort_unique(&sv);
+    /* by bytes: "" < "B" < "a" < "b" < 0xc3 (unsigned, whatever the locale) */
+    cr_assert_eq(sv.n, 5);
+    cr_assert_str_eq(sv.v[0], "");
+    cr_assert_str_eq(sv.v[1], "B");
+    cr_assert_str_eq(sv.v[2], "a");
+    cr_assert_str_eq(sv.v[3], "b");
+    cr_assert_str_eq(sv.v[4], "\xc3\xa9");
+    cr_assert_null(sv.v[5]);
+    cr_assert_eq(strvec_find_sorted(&sv, "b"), 3);
+    cr_assert_eq(strvec_find_sorted(&sv, "c"), -1);
+    cr_assert_eq(strvec_find_sorted(NULL, "b"), -1);
+    strvec_clear(&sv);
+    cr_assert_eq(strvec_find_sorted(&sv, "b"), -1);
+}
