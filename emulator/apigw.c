@@ -64,9 +64,12 @@ static void clf_time(int64_t ms, char *out, size_t size)
     strftime(out, size, "%d/%b/%Y:%H:%M:%S +0000", &tm);
 }
 
-static const char *header(const struct evkeyvalq *h, const char *name)
+const char *apigw_header(const struct apigw_request *req, const char *name)
 {
-    return evhttp_find_header(h, name);
+    for (size_t i = 0; i < req->nheaders; i++)
+        if (!strcasecmp(req->headers[i].name, name))
+            return req->headers[i].value;
+    return NULL;
 }
 
 /* Adds name -> value into obj joining repeats with ',' (HTTP API), or
@@ -145,8 +148,8 @@ static json_t *path_parameters(const struct route_match *m, bool decoded)
  * (JSON cannot carry it). */
 static void set_body(json_t *event, const struct apigw_request *req, bool omit_empty, bool rest)
 {
-    size_t len = evbuffer_get_length(req->body);
-    const char *ct = header(req->headers, "Content-Type");
+    size_t len = req->body_len;
+    const char *ct = apigw_header(req, "Content-Type");
     bool b64 = false;
     if (!len) {
         if (!omit_empty)
@@ -154,7 +157,7 @@ static void set_body(json_t *event, const struct apigw_request *req, bool omit_e
         json_object_set_new(event, "isBase64Encoded", json_false());
         return;
     }
-    const char *data = (const char *)evbuffer_pullup(req->body, -1);
+    const char *data = req->body;
     bool binary = rest ? apigw_is_binary_type(req->binary_types, ct) : !apigw_is_text(ct);
     json_t *text = binary ? NULL : json_stringn(data, len);
     if (!text) { /* binary, or "text" that is not UTF-8 */
@@ -241,7 +244,7 @@ static void gateway_headers(const struct apigw_request *req, struct gw_added *a)
     static const char *const rest[GW_ADDED] = {
         "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto", "X-Amzn-Trace-Id", NULL,
     };
-    size_t body = req->body ? evbuffer_get_length(req->body) : 0;
+    size_t body = req->body_len;
 
     snprintf(a->port, sizeof(a->port), "%d", req->port);
     apigw_trace_id(req->epoch_ms, req->request_id, a->trace, sizeof(a->trace));
@@ -336,13 +339,13 @@ static size_t v2_headers(const struct apigw_request *req, struct v2_header **out
 {
     struct v2_header *h = NULL;
     size_t n = 0, cap = 0;
-    struct evkeyval *kv;
     struct gw_added added;
 
     gateway_headers(req, &added);
-    TAILQ_FOREACH(kv, req->headers, next) {
+    for (size_t k = 0; k < req->nheaders; k++) {
+        const struct h1_header *kv = &req->headers[k];
         size_t i;
-        if (!strcasecmp(kv->key, "cookie")) {
+        if (!strcasecmp(kv->name, "cookie")) {
             /* API Gateway moves cookies out of the headers */
             const char *c = kv->value;
             while (*c) {
@@ -365,14 +368,14 @@ static size_t v2_headers(const struct apigw_request *req, struct v2_header **out
         }
         if (!fj_utf8_valid(kv->value, strlen(kv->value)))
             continue; /* JSON cannot carry it (jansson dropped it too) */
-        for (i = 0; i < n && strcasecmp(h[i].name, kv->key); i++)
+        for (i = 0; i < n && strcasecmp(h[i].name, kv->name); i++)
             ;
         if (i < n) {
             buf_addch(&h[i].value, ',');
             buf_addstr(&h[i].value, kv->value);
             continue;
         }
-        h = add_v2_header(h, &n, &cap, kv->key, kv->value);
+        h = add_v2_header(h, &n, &cap, kv->name, kv->value);
     }
     if (cookies->len)
         buf_addch(cookies, ']');
@@ -390,14 +393,14 @@ static size_t v2_headers(const struct apigw_request *req, struct v2_header **out
 
 static void write_body_v2(const struct apigw_request *req, struct buf *out, bool *b64)
 {
-    size_t len = evbuffer_get_length(req->body);
+    size_t len = req->body_len;
     const char *data, *ct;
 
     *b64 = false;
     if (!len)
         return; /* HTTP API omits an empty body */
-    data = (const char *)evbuffer_pullup(req->body, -1);
-    ct = header(req->headers, "Content-Type");
+    data = req->body;
+    ct = apigw_header(req, "Content-Type");
     buf_addstr(out, ",\"body\":");
     if (apigw_is_text(ct) && fj_write_string(out, data, len) == 0)
         return;
@@ -415,7 +418,7 @@ static int event_v2(const struct apigw_request *req, const struct route_match *m
     struct v2_header *h = NULL;
     struct buf cookies = BUF_INIT;
     char when[40], dname[256], dprefix[128], epoch[32];
-    const char *ua = header(req->headers, "User-Agent");
+    const char *ua = apigw_header(req, "User-Agent");
     size_t n = v2_headers(req, &h, &cookies);
     json_t *qs, *unused, *pp;
     bool b64;
@@ -491,7 +494,6 @@ static json_t *event_v1(const struct apigw_request *req, const struct route_matc
     bool rest = m->route->api == ROUTE_REST;
     json_t *ev = json_object(), *headers = json_object(), *multi = json_object();
     json_t *ctx = json_object(), *identity = json_object();
-    struct evkeyval *kv;
     char when[40], dname[256], dprefix[128], ext_id[17], resource_id[8];
     const char *resource = m->route->path ? m->route->path : "/{proxy+}";
 
@@ -500,8 +502,9 @@ static json_t *event_v1(const struct apigw_request *req, const struct route_matc
     json_object_set_new(ev, "resource", json_string(resource));
     json_object_set_new(ev, "path", json_string(m->path));
     json_object_set_new(ev, "httpMethod", json_string(req->method));
-    TAILQ_FOREACH(kv, req->headers, next) {
-        char *name = xstrdup(kv->key);
+    for (size_t k = 0; k < req->nheaders; k++) {
+        const struct h1_header *kv = &req->headers[k];
+        char *name = xstrdup(kv->name);
         if (!rest)
             for (char *p = name; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
@@ -546,7 +549,7 @@ static json_t *event_v1(const struct apigw_request *req, const struct route_matc
         json_object_set_new(identity, nulls[i], json_null());
     json_object_set_new(identity, "sourceIp", json_string(req->source_ip));
     json_object_set_new(identity, "user", json_null());
-    const char *ua = header(req->headers, "User-Agent");
+    const char *ua = apigw_header(req, "User-Agent");
     json_object_set_new(identity, "userAgent", ua ? json_string(ua) : json_null());
     json_object_set_new(identity, "userArn", json_null());
     json_object_set_new(ctx, "identity", identity);

@@ -17,14 +17,17 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "h1.h"
 #include "router.h"
 
 struct apigw_request {
     const char *method;
     const char *path;         /* without the query; as received (not decoded) */
     const char *query;        /* after '?', or "" */
-    const struct evkeyvalq *headers;
-    struct evbuffer *body;
+    const struct h1_header *headers; /* NUL-terminated names and values */
+    size_t nheaders;
+    const char *body;
+    size_t body_len;
     const char *source_ip;
     const char *stage;        /* the REST stage ("dev"); HTTP API uses $default */
     const char *request_id;   /* apigw-requestid / x-amzn-RequestId */
@@ -34,6 +37,9 @@ struct apigw_request {
     int port;                 /* the gateway's port (X-Forwarded-Port) */
     const struct strvec *binary_types; /* REST binaryMediaTypes, or NULL */
 };
+
+/* The value of req's first header called name (any case), or NULL. */
+const char *apigw_header(const struct apigw_request *req, const char *name);
 
 /* True when a Content-Type (or an Accept value) matches one of REST's
  * binaryMediaTypes: "image/png", or patterns such as "image/" "*". */

@@ -72,7 +72,7 @@ static char *identity_value(const char *source, const struct apigw_request *req)
     else
         return NULL;
     if (tx_starts_with(s, "header.")) {
-        const char *v = evhttp_find_header(req->headers, s + 7);
+        const char *v = apigw_header(req, s + 7);
         return v ? xstrdup(v) : NULL;
     }
     if (tx_starts_with(s, "querystring.")) {
@@ -350,10 +350,9 @@ bool az_lambda_event(const struct manifest *m, const struct mf_authorizer *def,
     } else {
         /* the request event of the route's format, without the body */
         struct apigw_request bodiless = *req;
-        struct evbuffer *empty = evbuffer_new();
-        bodiless.body = empty;
+        bodiless.body = NULL;
+        bodiless.body_len = 0;
         apigw_event(&bodiless, match, &base);
-        evbuffer_free(empty);
         struct fn_err err = FN_ERR_INIT;
         ev = fj_parse(base.data, base.len, "event", &err);
         json_object_del(ev, "body");

@@ -9,12 +9,15 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <netdb.h>
+
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
 #include "apigw.h"
 #include "authz.h"
+#include "h1.h"
 #include "invoke.h"
 #include "pool.h"
 #include "xalloc.h"
@@ -25,7 +28,7 @@
 
 struct gateway {
     struct emu *emu;
-    struct evhttp *http;
+    struct h1_server *http;
     int port;
     struct router *router;
     struct router **old_routers; /* replaced by hot reload; calls may still point into them */
@@ -36,8 +39,8 @@ struct gateway {
 /* One request waiting for its authorizer and its function. */
 struct gw_call {
     struct gateway *g;
-    struct evhttp_request *req; /* NULL once answered or the client left */
-    struct evhttp_connection *conn;
+    struct h1_conn *conn;  /* NULL once answered or the client left */
+    struct h1_request req; /* valid while conn is */
     bool http_api, v2;
     char request_id[40];
     char origin[512];
@@ -51,33 +54,57 @@ struct gw_call {
     const struct mf_authorizer *az_def;
 };
 
-static void add_request_headers(struct evkeyvalq *h, bool http_api, const char *id)
+#define H(name, value) ((struct h1_header){ name, sizeof(name) - 1, value, strlen(value) })
+
+/* The headers API Gateway puts on each of its responses; trace needs 80
+ * bytes. Returns how many were written to out (at most 4). */
+static size_t request_headers(struct h1_header *out, bool http_api, const char *id, char *trace)
 {
     if (http_api) {
-        evhttp_add_header(h, "apigw-requestid", id);
-    } else {
-        char trace[80];
-        evhttp_add_header(h, "x-amzn-RequestId", id);
-        evhttp_add_header(h, "x-amz-apigw-id", "fnctlEAAAAA=");
-        apigw_trace_id(emu_epoch_ms(), id, trace, sizeof(trace));
-        evhttp_add_header(h, "X-Amzn-Trace-Id", trace);
+        out[0] = H("apigw-requestid", id);
+        return 1;
     }
+    out[0] = H("x-amzn-RequestId", id);
+    out[1] = H("x-amz-apigw-id", "fnctlEAAAAA=");
+    apigw_trace_id(emu_epoch_ms(), id, trace, 80);
+    out[2] = H("X-Amzn-Trace-Id", trace);
+    return 3;
 }
 
-static void send_response(struct evhttp_request *req, struct apigw_response *r, bool http_api,
+/* The function's headers that would frame the response twice: the gateway
+ * writes its own. */
+static bool framing_header(const char *name)
+{
+    return !strcasecmp(name, "Content-Length") || !strcasecmp(name, "Transfer-Encoding") ||
+           !strcasecmp(name, "Connection");
+}
+
+/* Sends r (its body is moved out) to conn, which is answered then. */
+static void send_response(struct h1_conn *conn, struct apigw_response *r, bool http_api,
                           const char *id, const char *error_type)
 {
-    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    struct h1_header stack[32], *h = stack;
     struct evkeyval *kv;
+    char trace[80];
+    size_t n = 0;
+
     TAILQ_FOREACH(kv, &r->headers, next)
-        evhttp_add_header(out, kv->key, kv->value);
-    add_request_headers(out, http_api, id);
+        n++;
+    if (n + 5 > sizeof(stack) / sizeof(stack[0]))
+        h = xreallocarray(NULL, n + 5, sizeof(*h));
+    n = 0;
+    TAILQ_FOREACH(kv, &r->headers, next)
+        if (!framing_header(kv->key))
+            h[n++] = (struct h1_header){ kv->key, strlen(kv->key), kv->value, strlen(kv->value) };
+    n += request_headers(h + n, http_api, id, trace);
     if (error_type)
-        evhttp_add_header(out, "x-amzn-ErrorType", error_type);
-    evhttp_send_reply(req, r->status, NULL, r->body);
+        h[n++] = H("x-amzn-ErrorType", error_type);
+    h1_reply(conn, r->status, NULL, h, n, NULL, 0, r->body);
+    if (h != stack)
+        free(h);
 }
 
-static void send_error(struct evhttp_request *req, bool http_api, int status, const char *message,
+static void send_error(struct h1_conn *req, bool http_api, int status, const char *message,
                        const char *error_type)
 {
     struct apigw_response r;
@@ -178,21 +205,21 @@ out:
 }
 
 /* An OPTIONS preflight API Gateway answers itself. Returns true if sent. */
-static bool preflight(struct gateway *g, struct evhttp_request *req, const char *path)
+static bool preflight(struct gateway *g, struct h1_conn *conn, const struct h1_request *req,
+                      const char *path)
 {
-    const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-    const char *origin = evhttp_find_header(in, "Origin");
-    const char *want = evhttp_find_header(in, "Access-Control-Request-Method");
+    const char *origin = h1_header(req, "Origin", NULL);
+    const char *want = h1_header(req, "Access-Control-Request-Method", NULL);
     const struct manifest *m = g->emu->manifest;
     struct route_match match;
+    struct apigw_response r;
     bool path_matched;
 
-    if (evhttp_request_get_command(req) != EVHTTP_REQ_OPTIONS || !origin || !want)
+    if (!h1_method_is(req, "OPTIONS") || !origin || !want)
         return false;
     /* REST: the OPTIONS method Serverless creates for a path with cors */
     if (router_match(g->router, want, path, &match, &path_matched) &&
         match.route->api == ROUTE_REST && match.route->ev->u.http.cors.enabled) {
-        struct evkeyvalq *h = evhttp_request_get_output_headers(req);
         char id[40];
         /* Serverless builds one OPTIONS method per path, from every cors
          * event on it: its Allow-Methods lists them all */
@@ -209,12 +236,14 @@ static bool preflight(struct gateway *g, struct evhttp_request *req, const char 
                     strvec_push(&methods, x->ev->u.http.cors.methods.v[k]);
         }
         merged.methods = methods;
-        cors_headers(g, &merged, false, origin, true, match.route->method, h);
+        apigw_response_init(&r);
+        r.status = 200;
+        cors_headers(g, &merged, false, origin, true, match.route->method, &r.headers);
         strvec_clear(&methods);
-        evhttp_add_header(h, "Content-Type", "application/json");
+        evhttp_add_header(&r.headers, "Content-Type", "application/json");
         apigw_request_id(false, id, sizeof(id));
-        add_request_headers(h, false, id);
-        evhttp_send_reply(req, 200, "OK", NULL);
+        send_response(conn, &r, false, id, NULL);
+        apigw_response_release(&r);
         return true;
     }
     /* HTTP API: corsConfiguration answers every preflight */
@@ -223,12 +252,13 @@ static bool preflight(struct gateway *g, struct evhttp_request *req, const char 
         for (size_t i = 0; i < router_count(g->router); i++)
             any_http_api |= router_at(g->router, i)->api == ROUTE_HTTP_API;
         if (any_http_api) {
-            struct evkeyvalq *h = evhttp_request_get_output_headers(req);
             char id[40];
-            cors_headers(g, &m->httpapi_cors, true, origin, true, NULL, h);
+            apigw_response_init(&r);
+            r.status = 204;
+            cors_headers(g, &m->httpapi_cors, true, origin, true, NULL, &r.headers);
             apigw_request_id(true, id, sizeof(id));
-            add_request_headers(h, true, id);
-            evhttp_send_reply(req, 204, "No Content", NULL);
+            send_response(conn, &r, true, id, NULL);
+            apigw_response_release(&r);
             return true;
         }
     }
@@ -247,18 +277,21 @@ static void call_free(struct gw_call *c)
     free(c);
 }
 
-static void on_client_gone(struct evhttp_connection *conn, void *arg)
+static void on_client_gone(struct h1_conn *conn, void *arg)
 {
     struct gw_call *c = arg;
     (void)conn;
-    c->req = NULL;
+    c->conn = NULL;
 }
 
-static void forget_request(struct gw_call *c)
+/* The connection to answer, which the call no longer watches. */
+static struct h1_conn *take_conn(struct gw_call *c)
 {
-    if (c->req)
-        evhttp_connection_set_closecb(c->conn, NULL, NULL);
-    c->req = NULL;
+    struct h1_conn *conn = c->conn;
+    if (conn)
+        h1_on_close(conn, NULL, NULL);
+    c->conn = NULL;
+    return conn;
 }
 
 static void on_integration_timeout(evutil_socket_t fd, short what, void *arg)
@@ -266,10 +299,9 @@ static void on_integration_timeout(evutil_socket_t fd, short what, void *arg)
     struct gw_call *c = arg;
     (void)fd;
     (void)what;
-    if (!c->req)
+    if (!c->conn)
         return;
-    struct evhttp_request *req = c->req;
-    forget_request(c);
+    struct h1_conn *req = take_conn(c);
     /* the invocation runs on; its outcome is dropped when it arrives */
     if (c->http_api)
         send_error(req, true, 503, "Service Unavailable", NULL);
@@ -282,12 +314,10 @@ static void on_invocation_done(struct invocation *inv, void *arg)
     struct gw_call *c = arg;
     struct apigw_response r;
 
-    if (c->req) {
-        struct evhttp_request *req = c->req;
-        forget_request(c);
+    if (c->conn) {
         apigw_response_init(&r);
         r.binary_types = &c->g->emu->manifest->binary_media_types;
-        r.accept = evhttp_find_header(evhttp_request_get_input_headers(req), "Accept");
+        r.accept = h1_header(&c->req, "Accept", NULL);
         if (inv->outcome == INV_SUCCESS) {
             size_t len = evbuffer_get_length(inv->response);
             apigw_map_response(c->http_api, c->v2, (const char *)evbuffer_pullup(inv->response, -1),
@@ -304,7 +334,7 @@ static void on_invocation_done(struct invocation *inv, void *arg)
             evhttp_remove_header(&r.headers, "Access-Control-Allow-Origin");
             cors_headers(c->g, &m->httpapi_cors, true, c->origin, false, NULL, &r.headers);
         }
-        send_response(req, &r, c->http_api, c->request_id, NULL);
+        send_response(take_conn(c), &r, c->http_api, c->request_id, NULL);
         apigw_response_release(&r);
     }
     inv_free(inv);
@@ -317,8 +347,10 @@ static void request_of(const struct gw_call *c, json_t *authorizer, struct apigw
     out->method = c->method;
     out->path = c->path;
     out->query = c->query;
-    out->headers = evhttp_request_get_input_headers(c->req);
-    out->body = evhttp_request_get_input_buffer(c->req);
+    out->headers = c->req.headers;
+    out->nheaders = c->req.nheaders;
+    out->body = c->req.body;
+    out->body_len = c->req.body_len;
     out->source_ip = c->ip;
     out->stage = c->g->emu->manifest->stage;
     out->request_id = c->request_id;
@@ -332,16 +364,14 @@ static void request_of(const struct gw_call *c, json_t *authorizer, struct apigw
 /* Answers c with an authorizer's refusal. */
 static void send_decision(struct gw_call *c, const struct az_decision *d)
 {
-    struct evhttp_request *req = c->req;
     struct apigw_response r;
-    forget_request(c);
     apigw_response_init(&r);
     r.status = d->status;
     evhttp_add_header(&r.headers, "Content-Type", "application/json");
     if (d->www_authenticate[0])
         evhttp_add_header(&r.headers, "www-authenticate", d->www_authenticate);
     evbuffer_add(r.body, d->body, strlen(d->body));
-    send_response(req, &r, c->http_api, c->request_id, d->error_type);
+    send_response(take_conn(c), &r, c->http_api, c->request_id, d->error_type);
     apigw_response_release(&r);
 }
 
@@ -362,10 +392,8 @@ static void start_function(struct gw_call *c, json_t *authorizer)
     inv->done = on_invocation_done;
     inv->done_arg = c;
     if (!p || pool_submit(p, inv) < 0) {
-        struct evhttp_request *req = c->req;
         inv_free(inv);
-        forget_request(c);
-        send_error(req, c->http_api, 429, "Too Many Requests", "ThrottlingException");
+        send_error(take_conn(c), c->http_api, 429, "Too Many Requests", "ThrottlingException");
         call_free(c);
     }
 }
@@ -375,7 +403,7 @@ static void on_authorizer_done(struct invocation *inv, void *arg)
     struct gw_call *c = arg;
     struct az_decision d;
     struct apigw_request areq;
-    if (!c->req) { /* the client left, or the integration timed out */
+    if (!c->conn) { /* the client left, or the integration timed out */
         inv_free(inv);
         call_free(c);
         return;
@@ -395,28 +423,30 @@ static void on_authorizer_done(struct invocation *inv, void *arg)
     az_decision_release(&d);
 }
 
-static void on_request(struct evhttp_request *req, void *arg)
+/* The method as a static string (the routes' spelling), "OTHER" when API
+ * Gateway has no such method. */
+static const char *method_of(const struct h1_request *req)
+{
+    static const char *const known[] = { "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD",
+                                         "OPTIONS" };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (h1_method_is(req, known[i]))
+            return known[i];
+    return "OTHER";
+}
+
+static void on_request(struct h1_conn *req, const struct h1_request *hreq, void *arg)
 {
     struct gateway *g = arg;
     struct emu *e = g->emu;
-    const char *uri = evhttp_request_get_uri(req);
+    const char *uri = hreq->target;
     const char *q = strchr(uri, '?');
     char *path = q ? xstrndup(uri, (size_t)(q - uri)) : xstrdup(uri);
-    const char *method;
+    const char *method = method_of(hreq);
     struct route_match match;
     bool path_matched;
 
-    switch (evhttp_request_get_command(req)) {
-    case EVHTTP_REQ_GET: method = "GET"; break;
-    case EVHTTP_REQ_POST: method = "POST"; break;
-    case EVHTTP_REQ_PUT: method = "PUT"; break;
-    case EVHTTP_REQ_DELETE: method = "DELETE"; break;
-    case EVHTTP_REQ_PATCH: method = "PATCH"; break;
-    case EVHTTP_REQ_HEAD: method = "HEAD"; break;
-    case EVHTTP_REQ_OPTIONS: method = "OPTIONS"; break;
-    default: method = "OTHER"; break;
-    }
-    if (preflight(g, req, path)) {
+    if (preflight(g, req, hreq, path)) {
         free(path);
         return;
     }
@@ -435,8 +465,8 @@ static void on_request(struct evhttp_request *req, void *arg)
     const struct route *rt = match.route;
     struct gw_call *c = xcalloc(1, sizeof(*c));
     c->g = g;
-    c->req = req;
-    c->conn = evhttp_request_get_connection(req);
+    c->conn = req;
+    c->req = *hreq;
     c->http_api = rt->api == ROUTE_HTTP_API;
     c->v2 = c->http_api && strcmp(rt->ev->u.httpapi.payload, "1.0") != 0;
     c->method = method;
@@ -445,23 +475,20 @@ static void on_request(struct evhttp_request *req, void *arg)
     c->match = match;
     c->epoch_ms = emu_epoch_ms();
     apigw_request_id(c->http_api, c->request_id, sizeof(c->request_id));
-    const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-    const char *origin = evhttp_find_header(in, "Origin");
-    const char *host = evhttp_find_header(in, "Host");
+    const char *origin = h1_header(hreq, "Origin", NULL);
+    const char *host = h1_header(hreq, "Host", NULL);
+    const char *peer = h1_peer(req);
     snprintf(c->origin, sizeof(c->origin), "%s", origin ? origin : "");
     c->host = xstrdup(host ? host : "");
-    char *peer = NULL;
-    ev_uint16_t peer_port;
-    evhttp_connection_get_peer(c->conn, &peer, &peer_port);
-    snprintf(c->ip, sizeof(c->ip), "%s", peer ? peer : "127.0.0.1");
+    snprintf(c->ip, sizeof(c->ip), "%s", peer[0] ? peer : "127.0.0.1");
 
-    if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) > INV_MAX_SYNC_REQUEST) {
-        send_error(req, c->http_api, 413,
+    if (hreq->body_len > INV_MAX_SYNC_REQUEST) {
+        send_error(take_conn(c), c->http_api, 413,
                    c->http_api ? "Request Entity Too Large" : "Request Too Long", NULL);
         call_free(c);
         return;
     }
-    evhttp_connection_set_closecb(c->conn, on_client_gone, c);
+    h1_on_close(req, on_client_gone, c);
     c->timeout = evtimer_new(e->base, on_integration_timeout, c);
     struct timeval tv = { c->http_api ? GW_HTTP_API_TIMEOUT : GW_REST_TIMEOUT, 0 };
     evtimer_add(c->timeout, &tv);
@@ -517,43 +544,54 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 int gw_new(struct emu *e, const struct gw_opts *opts, struct gateway **out, struct fn_err *err)
 {
+    /* (bodies up to twice the payload limit are read, so that the answer
+     * is API Gateway's own 413 rather than a dropped connection) */
+    static const struct h1_limits limits = { 64 * 1024, 2 * INV_MAX_SYNC_REQUEST };
     struct gateway *g = xcalloc(1, sizeof(*g));
-    struct evhttp_bound_socket *bound;
+    const char *host = opts->host ? opts->host : "127.0.0.1";
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+    struct addrinfo *ai = NULL;
     struct sockaddr_storage addr;
     socklen_t alen = sizeof(addr);
+    char port[16];
+    int fd = -1, gai;
 
     *out = NULL;
     g->emu = e;
     g->opts = *opts;
     g->router = router_new(e->manifest, opts->prepend_stage);
-    g->http = evhttp_new(e->base);
-    evhttp_set_max_body_size(g->http, 2 * INV_MAX_SYNC_REQUEST);
-    evhttp_set_allowed_methods(g->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
-                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-    evhttp_set_gencb(g->http, on_request, g);
-    bound = evhttp_bind_socket_with_handle(g->http, opts->host ? opts->host : "127.0.0.1",
-                                           (ev_uint16_t)opts->port);
-    if (!bound) {
-        fn_err_errno(err, errno, "cannot listen on %s:%d", opts->host ? opts->host : "127.0.0.1",
-                     opts->port);
-        fn_err_hint(err, "is serverless-offline or another fnctl running? choose another port with --port");
-        gw_free(g);
-        return -1;
+    g->http = h1_server_new(e->base, &limits, on_request, g);
+    snprintf(port, sizeof(port), "%d", opts->port);
+    gai = getaddrinfo(host, port, &hints, &ai);
+    if (gai != 0) {
+        fn_err_set(err, "cannot listen on %s:%d: %s", host, opts->port, gai_strerror(gai));
+        fn_err_hint(err, "give --host an address of this machine, such as 127.0.0.1");
+        goto fail;
     }
-    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &alen) == 0)
+    fd = h1_server_listen(g->http, ai->ai_addr, ai->ai_addrlen, err);
+    freeaddrinfo(ai);
+    if (fd < 0) {
+        fn_err_set(err, "cannot listen on %s:%d: %s", host, opts->port,
+                   strchr(err->msg, ':') ? strchr(err->msg, ':') + 2 : err->msg);
+        fn_err_hint(err, "is serverless-offline or another fnctl running? choose another port with --port");
+        goto fail;
+    }
+    if (getsockname(fd, (struct sockaddr *)&addr, &alen) == 0)
         g->port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
                                                    : ((struct sockaddr_in *)&addr)->sin_port);
     *out = g;
     return 0;
+fail:
+    gw_free(g);
+    return -1;
 }
 
 void gw_free(struct gateway *g)
 {
     if (!g)
         return;
-    if (g->http)
-        evhttp_free(g->http);
+    h1_server_free(g->http);
     router_free(g->router);
     for (size_t i = 0; i < g->n_old_routers; i++)
         router_free(g->old_routers[i]);

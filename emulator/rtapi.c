@@ -4,47 +4,62 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "emulog.h"
+#include "h1.h"
 #include "pool.h"
 #include "wkint.h"
 #include "banned.h"
 
 #define RT_PREFIX "/2018-06-01/runtime/"
 
-static void reply_json(struct evhttp_request *req, int code, const char *reason, const char *json)
+static void reply_json(struct h1_conn *c, int code, const char *reason, const char *json)
 {
-    struct evbuffer *body = evbuffer_new();
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
-    evbuffer_add(body, json, strlen(json));
-    evbuffer_add(body, "\n", 1);
-    evhttp_send_reply(req, code, reason, body);
-    evbuffer_free(body);
+    static const struct h1_header ct = { "Content-Type", 12, "application/json", 16 };
+    char body[600];
+    size_t n = strlen(json);
+    if (n > sizeof(body) - 1)
+        n = sizeof(body) - 1;
+    memcpy(body, json, n);
+    body[n++] = '\n';
+    h1_reply(c, code, reason, &ct, 1, body, n, NULL);
 }
 
-static void reply_error(struct evhttp_request *req, int code, const char *reason,
-                        const char *type, const char *message)
+static void reply_error(struct h1_conn *c, int code, const char *reason, const char *type,
+                        const char *message)
 {
     char json[512];
     snprintf(json, sizeof(json), "{\"errorMessage\":\"%s\",\"errorType\":\"%s\"}", message, type);
-    reply_json(req, code, reason, json);
+    reply_json(c, code, reason, json);
 }
 
-
-static void on_next_closed(struct evhttp_connection *conn, void *arg)
+static void on_next_closed(struct h1_conn *c, void *arg)
 {
     struct worker *w = arg;
-    (void)conn;
-    w->next_req = NULL;
+    (void)c;
+    w->next_conn = NULL;
 }
 
+/* Copies header `name` of req into out (truncated), or dflt when absent. */
+static void copy_header(const struct h1_request *req, const char *name, const char *dflt,
+                        char *out, size_t size)
+{
+    size_t n;
+    const char *v = h1_header(req, name, &n);
+    if (!v) {
+        snprintf(out, size, "%s", dflt);
+        return;
+    }
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, v, n);
+    out[n] = '\0';
+}
 /* --- the Runtime API --- */
 
-static void handle_next(struct worker *w, struct evhttp_request *req)
+static void handle_next(struct worker *w, struct h1_conn *req)
 {
-    if (w->next_req) {
+    if (w->next_conn) {
         reply_error(req, 403, "Forbidden", "InvalidStateTransition",
                     "State transition from Ready to Ready failed for runtime. Error: State "
                     "transition is not allowed");
@@ -56,8 +71,8 @@ static void handle_next(struct worker *w, struct evhttp_request *req)
                     "transition is not allowed");
         return;
     }
-    w->next_req = req;
-    evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_next_closed, w);
+    w->next_conn = req;
+    h1_on_close(req, on_next_closed, w);
     if (!w->first_next_seen) {
         w->first_next_seen = true;
         w->init_ms = (double)(emu_now_us() - w->spawned_us) / 1000.0;
@@ -73,7 +88,7 @@ static void handle_next(struct worker *w, struct evhttp_request *req)
 }
 
 /* The id in /invocation/{id}/response must be the running invocation's. */
-static bool check_id(struct worker *w, struct evhttp_request *req, const char *id, size_t len)
+static bool check_id(struct worker *w, struct h1_conn *req, const char *id, size_t len)
 {
     if (!w->inv || strlen(w->inv->request_id) != len || memcmp(w->inv->request_id, id, len)) {
         reply_error(req, 400, "Bad Request", "InvalidRequestID", "Invalid request ID");
@@ -88,10 +103,10 @@ static bool check_id(struct worker *w, struct evhttp_request *req, const char *i
     return true;
 }
 
-static void handle_response(struct worker *w, struct evhttp_request *req, bool error)
+static void handle_response(struct worker *w, struct h1_conn *req, const struct h1_request *r,
+                            bool error)
 {
-    struct evbuffer *body = evhttp_request_get_input_buffer(req);
-    size_t len = evbuffer_get_length(body);
+    size_t len = r->body_len;
     struct invocation *inv = w->inv;
 
     if (len > INV_MAX_RESPONSE) {
@@ -105,21 +120,18 @@ static void handle_response(struct worker *w, struct evhttp_request *req, bool e
         return;
     }
     evbuffer_drain(inv->response, evbuffer_get_length(inv->response));
-    evbuffer_add_buffer(inv->response, body);
+    evbuffer_add(inv->response, r->body, len);
     inv->outcome = error ? INV_FUNCTION_ERROR : INV_SUCCESS;
-    if (error) {
-        /* the errorType of the body names the error in REPORT; it is kept
-         * verbatim for the caller, as Lambda forwards it */
-        const char *t = evhttp_find_header(evhttp_request_get_input_headers(req),
-                                           "Lambda-Runtime-Function-Error-Type");
-        snprintf(inv->error_type, sizeof(inv->error_type), "%s", t ? t : "");
-    }
+    if (error) /* the errorType of the body names the error in REPORT; it is
+                * kept verbatim for the caller, as Lambda forwards it */
+        copy_header(r, "Lambda-Runtime-Function-Error-Type", "", inv->error_type,
+                    sizeof(inv->error_type));
     w->responded = true;
     reply_json(req, 202, "Accepted", "{\"status\":\"OK\"}");
     wk_finish(w);
 }
 
-static void handle_init_error(struct worker *w, struct evhttp_request *req)
+static void handle_init_error(struct worker *w, struct h1_conn *req, const struct h1_request *r)
 {
     if (w->first_next_seen) {
         reply_error(req, 403, "Forbidden", "InvalidStateTransition",
@@ -130,35 +142,33 @@ static void handle_init_error(struct worker *w, struct evhttp_request *req)
     if (!w->init_error)
         w->init_error = evbuffer_new();
     evbuffer_drain(w->init_error, evbuffer_get_length(w->init_error));
-    evbuffer_add_buffer(w->init_error, evhttp_request_get_input_buffer(req));
-    const char *t = evhttp_find_header(evhttp_request_get_input_headers(req),
-                                       "Lambda-Runtime-Function-Error-Type");
-    snprintf(w->init_error_type, sizeof(w->init_error_type), "%s", t ? t : "Runtime.Unknown");
+    evbuffer_add(w->init_error, r->body, r->body_len);
+    copy_header(r, "Lambda-Runtime-Function-Error-Type", "Runtime.Unknown", w->init_error_type,
+                sizeof(w->init_error_type));
     reply_json(req, 202, "Accepted", "{\"status\":\"OK\"}");
 }
 
-void wk_runtime_api(struct evhttp_request *req, void *arg)
+void wk_runtime_api(struct h1_conn *req, const struct h1_request *r, void *arg)
 {
     struct worker *w = arg;
-    const char *uri = evhttp_request_get_uri(req);
-    enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-    const char *path = uri;
-    size_t plen = strcspn(uri, "?");
+    const char *path = r->target;
+    const char *q = memchr(r->target, '?', r->target_len);
+    size_t plen = q ? (size_t)(q - path) : r->target_len;
 
     if (plen < strlen(RT_PREFIX) || strncmp(path, RT_PREFIX, strlen(RT_PREFIX)) != 0)
         goto not_found;
     path += strlen(RT_PREFIX);
     plen -= strlen(RT_PREFIX);
     if (plen == 15 && !strncmp(path, "invocation/next", 15)) {
-        if (cmd != EVHTTP_REQ_GET)
+        if (!h1_method_is(r, "GET"))
             goto not_allowed;
         handle_next(w, req);
         return;
     }
     if (plen == 10 && !strncmp(path, "init/error", 10)) {
-        if (cmd != EVHTTP_REQ_POST)
+        if (!h1_method_is(r, "POST"))
             goto not_allowed;
-        handle_init_error(w, req);
+        handle_init_error(w, req, r);
         return;
     }
     if (plen > 11 && !strncmp(path, "invocation/", 11)) {
@@ -172,10 +182,10 @@ void wk_runtime_api(struct evhttp_request *req, void *arg)
         bool is_error = rest == 5 && !strncmp(slash + 1, "error", 5);
         if (!is_response && !is_error)
             goto not_found;
-        if (cmd != EVHTTP_REQ_POST)
+        if (!h1_method_is(r, "POST"))
             goto not_allowed;
         if (check_id(w, req, id, idlen))
-            handle_response(w, req, is_error);
+            handle_response(w, req, r, is_error);
         return;
     }
 not_found:

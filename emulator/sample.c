@@ -184,7 +184,8 @@ json_t *sample_http_event(const struct sample_http *in)
     struct mf_event ev;
     struct route rt;
     struct route_match m;
-    struct evkeyvalq headers;
+    struct h1_header headers[4];
+    size_t nh = 0;
     struct buf out = BUF_INIT;
     char route_key[] = "$default", id[64];
     bool root = !strcmp(in->path, "/");
@@ -211,20 +212,15 @@ json_t *sample_http_event(const struct sample_http *in)
         m.params[0].value = in->path + 1;
         m.params[0].value_len = strlen(in->path + 1);
     }
-    TAILQ_INIT(&headers);
-    evhttp_add_header(&headers, "Accept", "*/*");
+    headers[nh++] = (struct h1_header){ "Accept", 6, "*/*", 3 };
     if (in->body) {
         json_t *parsed = json_loads(in->body, JSON_DECODE_ANY, NULL);
-        evhttp_add_header(&headers, "Content-Type", parsed ? "application/json" : "text/plain");
+        const char *ct = parsed ? "application/json" : "text/plain";
+        headers[nh++] = (struct h1_header){ "Content-Type", 12, ct, strlen(ct) };
         json_decref(parsed);
     }
-    evhttp_add_header(&headers, "Host", host);
-    evhttp_add_header(&headers, "User-Agent", "curl/8.5.0");
-    struct evbuffer *body = evbuffer_new();
-    if (!body)
-        FN_BUG("evbuffer_new failed");
-    if (in->body)
-        evbuffer_add(body, in->body, strlen(in->body));
+    headers[nh++] = (struct h1_header){ "Host", 4, host, strlen(host) };
+    headers[nh++] = (struct h1_header){ "User-Agent", 10, "curl/8.5.0", 10 };
     if (in->request_id)
         snprintf(id, sizeof(id), "%s", in->request_id);
     else
@@ -234,8 +230,10 @@ json_t *sample_http_event(const struct sample_http *in)
         .method = in->method,
         .path = full,
         .query = in->query ? in->query : "",
-        .headers = &headers,
-        .body = body,
+        .headers = headers,
+        .nheaders = nh,
+        .body = in->body,
+        .body_len = in->body ? strlen(in->body) : 0,
         .source_ip = "127.0.0.1",
         .stage = in->stage,
         .request_id = id,
@@ -253,8 +251,6 @@ json_t *sample_http_event(const struct sample_http *in)
     if (!in->v2)
         https_proto(json_object_get(event, "multiValueHeaders"), true);
 
-    evhttp_clear_headers(&headers);
-    evbuffer_free(body);
     buf_release(&out);
     free(host);
     free(full);

@@ -4,8 +4,8 @@
 #define FN_WKINT_H
 
 #include <event2/bufferevent.h>
-#include <event2/http.h>
 
+#include "h1.h"
 #include "worker.h"
 
 struct worker {
@@ -16,10 +16,10 @@ struct worker {
     pid_t pid;
     bool reaped;
     int exit_status; /* waitpid status */
-    struct evhttp *http;
+    struct h1_server *http;          /* the Runtime API it talks to */
     int port;
     char uds[64];                    /* abstract socket for fnctl's own bootstraps */
-    struct evhttp_request *next_req; /* a pending /next */
+    struct h1_conn *next_conn;       /* where a pending /next waits */
     struct invocation *inv;          /* the invocation running */
     bool responded;                  /* inv's outcome was posted */
     struct bufferevent *out, *err;   /* the process's stdout and stderr */
@@ -51,7 +51,7 @@ void wk_fail_running(struct worker *w, const char *type, const char *message);
  * again within WK_SAMPLE_MIN_US of the last read. Returns its RSS in kB
  * (-1 when unknown). */
 long wk_sample_memory(struct worker *w, bool force);
-/* The Runtime API's request handler (evhttp callback; arg is the worker). */
-void wk_runtime_api(struct evhttp_request *req, void *arg);
+/* The Runtime API's request handler (h1 callback; arg is the worker). */
+void wk_runtime_api(struct h1_conn *c, const struct h1_request *req, void *arg);
 
 #endif

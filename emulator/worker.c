@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -19,9 +20,6 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/http.h>
-#include <event2/listener.h>
-#include <event2/keyvalq_struct.h>
 
 #include "emulog.h"
 #include "wkint.h"
@@ -35,7 +33,7 @@
 /* A line of log longer than this is cut (CloudWatch's event limit). */
 #define WK_MAX_LOG_LINE (256 * 1024)
 /* Bodies larger than the Runtime API's limit are read so that the answer is
- * Lambda's 413 rather than a dropped connection; past this, evhttp refuses. */
+ * Lambda's 413 rather than a dropped connection; past this, the connection is closed with 413. */
 #define WK_MAX_BODY (64 * 1024 * 1024)
 #define WK_MEMORY_SAMPLE_MS 50
 
@@ -204,11 +202,23 @@ static void drain_output(struct worker *w)
 {
     /* (a bufferevent's input is frozen at its end: read into our own) */
     struct bufferevent *bevs[2] = { w->out, w->err };
-    for (int i = 0; i < 2; i++) {
+    struct pollfd pfd[2];
+    nfds_t n = 0;
+    /* one poll says which pipe has anything: most invocations print
+     * nothing, and a read that finds nothing costs as much */
+    for (int i = 0; i < 2; i++)
+        if (bevs[i])
+            pfd[n++] = (struct pollfd){ .fd = bufferevent_getfd(bevs[i]), .events = POLLIN };
+    int polled = n ? poll(pfd, n, 0) : 0; /* (on failure: read both, as before) */
+    for (int i = 0, k = 0; i < 2; i++) {
         if (!bevs[i])
             continue;
+        bool ready = polled < 0 || (polled > 0 && (pfd[k].revents & (POLLIN | POLLHUP)));
+        k++;
+        if (!ready && evbuffer_get_length(bufferevent_get_input(bevs[i])) == 0)
+            continue;
         evbuffer_add_buffer(w->pending[i], bufferevent_get_input(bevs[i]));
-        while (evbuffer_read(w->pending[i], bufferevent_getfd(bevs[i]), 65536) > 0)
+        while (ready && evbuffer_read(w->pending[i], bufferevent_getfd(bevs[i]), 65536) > 0)
             ;
         log_lines(w, i);
     }
@@ -303,13 +313,14 @@ static void on_memory_sample(evutil_socket_t fd, short what, void *arg)
 
 void wk_dispatch(struct worker *w, struct invocation *inv)
 {
-    struct evhttp_request *req = w->next_req;
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    struct h1_conn *c = w->next_conn;
+    struct h1_header h[6];
+    size_t nh = 0;
     char deadline[32], arn[512];
     const struct manifest *m = w->emu->manifest;
 
-    w->next_req = NULL;
-    evhttp_connection_set_closecb(evhttp_request_get_connection(req), NULL, NULL);
+    w->next_conn = NULL;
+    h1_on_close(c, NULL, NULL);
     w->inv = inv;
     w->responded = false;
     w->state = WK_BUSY;
@@ -320,16 +331,20 @@ void wk_dispatch(struct worker *w, struct invocation *inv)
      * worker was initialised before anyone asked (no Init Duration) */
     if (w->invocations++ == 0 && !w->provisioned)
         inv->init_ms = w->init_ms;
-    snprintf(deadline, sizeof(deadline), "%lld", (long long)inv->deadline_ms);
-    snprintf(arn, sizeof(arn), "arn:aws:lambda:%s:%s:function:%s", m->region, MF_ACCOUNT_ID,
-             w->fn->name);
-    evhttp_add_header(h, "Content-Type", "application/json");
-    evhttp_add_header(h, "Lambda-Runtime-Aws-Request-Id", inv->request_id);
-    evhttp_add_header(h, "Lambda-Runtime-Deadline-Ms", deadline);
-    evhttp_add_header(h, "Lambda-Runtime-Invoked-Function-Arn", arn);
-    evhttp_add_header(h, "Lambda-Runtime-Trace-Id", inv->trace_id);
+    int dlen = snprintf(deadline, sizeof(deadline), "%lld", (long long)inv->deadline_ms);
+    int alen = snprintf(arn, sizeof(arn), "arn:aws:lambda:%s:%s:function:%s", m->region,
+                        MF_ACCOUNT_ID, w->fn->name);
+    h[nh++] = (struct h1_header){ "Content-Type", 12, "application/json", 16 };
+    h[nh++] = (struct h1_header){ "Lambda-Runtime-Aws-Request-Id", 29, inv->request_id,
+                                  strlen(inv->request_id) };
+    h[nh++] = (struct h1_header){ "Lambda-Runtime-Deadline-Ms", 26, deadline, (size_t)dlen };
+    h[nh++] = (struct h1_header){ "Lambda-Runtime-Invoked-Function-Arn", 35, arn,
+                                  alen < (int)sizeof(arn) ? (size_t)alen : sizeof(arn) - 1 };
+    h[nh++] = (struct h1_header){ "Lambda-Runtime-Trace-Id", 23, inv->trace_id,
+                                  strlen(inv->trace_id) };
     if (inv->client_context)
-        evhttp_add_header(h, "Lambda-Runtime-Client-Context", inv->client_context);
+        h[nh++] = (struct h1_header){ "Lambda-Runtime-Client-Context", 29, inv->client_context,
+                                      strlen(inv->client_context) };
 
     el_start(w->emu, w->fn->key, inv);
     struct timeval tv = { w->fn->timeout, 0 };
@@ -340,7 +355,7 @@ void wk_dispatch(struct worker *w, struct invocation *inv)
     /* the event goes out without a copy: the reply references inv->event */
     struct evbuffer *body = evbuffer_new();
     evbuffer_add_buffer_reference(body, inv->event);
-    evhttp_send_reply(req, 200, "OK", body);
+    h1_reply(c, 200, "OK", h, nh, NULL, 0, body);
     evbuffer_free(body);
 }
 
@@ -348,21 +363,16 @@ void wk_dispatch(struct worker *w, struct invocation *inv)
 
 static int listen_loopback(struct worker *w, struct fn_err *err)
 {
-    struct evhttp_bound_socket *bound;
-    struct sockaddr_in addr;
+    static const struct h1_limits limits = { 1024 * 1024, WK_MAX_BODY };
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     socklen_t alen = sizeof(addr);
+    int fd;
 
-    w->http = evhttp_new(w->emu->base);
-    if (!w->http)
-        return fn_err_set(err, "cannot create the Runtime API server");
-    evhttp_set_max_body_size(w->http, WK_MAX_BODY);
-    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD);
-    evhttp_set_gencb(w->http, wk_runtime_api, w);
-    bound = evhttp_bind_socket_with_handle(w->http, "127.0.0.1", 0);
-    if (!bound)
-        return fn_err_errno(err, errno, "cannot listen on 127.0.0.1 for the Runtime API");
-    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &alen) < 0)
+    w->http = h1_server_new(w->emu->base, &limits, wk_runtime_api, w);
+    fd = h1_server_listen(w->http, (struct sockaddr *)&addr, sizeof(addr), err);
+    if (fd < 0)
+        return fn_err_set(err, "cannot listen on 127.0.0.1 for the Runtime API: %s", err->msg);
+    if (getsockname(fd, (struct sockaddr *)&addr, &alen) < 0)
         return fn_err_errno(err, errno, "getsockname");
     w->port = ntohs(addr.sin_port);
 
@@ -373,15 +383,8 @@ static int listen_loopback(struct worker *w, struct fn_err *err)
     snprintf(w->uds, sizeof(w->uds), "fnctl-%ld-%d", (long)getpid(), w->port);
     memcpy(sun.sun_path + 1, w->uds, strlen(w->uds));
     /* the whole, zero-padded sun_path: node (libuv) connects with that length */
-    socklen_t slen = (socklen_t)sizeof(sun);
-    struct evconnlistener *l = evconnlistener_new_bind(
-        w->emu->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1,
-        (struct sockaddr *)&sun, (int)slen);
-    if (!l || !evhttp_bind_listener(w->http, l)) {
-        if (l)
-            evconnlistener_free(l);
+    if (h1_server_listen(w->http, (struct sockaddr *)&sun, (socklen_t)sizeof(sun), NULL) < 0)
         w->uds[0] = '\0'; /* TCP alone still works */
-    }
     return 0;
 }
 
@@ -563,7 +566,7 @@ struct worker *wk_spawn(struct emu *e, struct pool *p, bool provisioned, struct 
     w->pending[0] = evbuffer_new();
     w->pending[1] = evbuffer_new();
     if (listen_loopback(w, err) < 0 || spawn(w, provisioned, err) < 0) {
-        evhttp_free(w->http);
+        h1_server_free(w->http);
         event_free(w->deadline);
         event_free(w->mem_timer);
         evbuffer_free(w->pending[0]);
@@ -586,9 +589,7 @@ static void worker_maybe_free(struct worker *w)
         pp = &(*pp)->next_all;
     if (*pp)
         *pp = w->next_all;
-    if (w->next_req)
-        evhttp_connection_set_closecb(evhttp_request_get_connection(w->next_req), NULL, NULL);
-    evhttp_free(w->http);
+    h1_server_free(w->http); /* (no close callback runs) */
     if (w->status_fd >= 0)
         close(w->status_fd);
     event_free(w->deadline);

@@ -1133,6 +1133,119 @@ class MainGateway(GatewayCase):
         finally:
             conn.close()
 
+    # ------------------------------------------------- the wire (fnctl's HTTP/1.1 server)
+
+    def raw(self, data, until=None):
+        """Sends bytes on a new connection; returns what comes back until the
+        server closes or `until` (bytes) has arrived."""
+        import socket
+        with socket.create_connection(("127.0.0.1", self.port), timeout=REQUEST_TIMEOUT) as s:
+            s.sendall(data)
+            got = b""
+            while until is None or until not in got:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+            return got
+
+    def read_responses(self, sock, n):
+        """n responses (Content-Length framed) from sock, in order: a list of
+        (status, {lowercased header: value}, body)."""
+        f = sock.makefile("rb")
+        out = []
+        for _ in range(n):
+            status = int(f.readline().split()[1])
+            headers = {}
+            while True:
+                line = f.readline().decode("latin-1").rstrip("\r\n")
+                if not line:
+                    break
+                k, _, v = line.partition(":")
+                headers[k.strip().lower()] = v.strip()
+            out.append((status, headers, f.read(int(headers["content-length"]))))
+        return out
+
+    def test_wire_chunked_request_body(self):
+        import socket
+        with socket.create_connection(("127.0.0.1", self.port), timeout=REQUEST_TIMEOUT) as s:
+            s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                      b"Transfer-Encoding: chunked\r\n\r\n")
+            for part in (b"4\r\nhell\r\n", b"7;ext=1\r\no, chun\r\n", b"3\r\nked\r\n",
+                         b"0\r\n\r\n"):
+                s.sendall(part)
+                time.sleep(0.02)
+            [(status, msg, body)] = self.read_responses(s, 1)
+        self.assertEqual(status, 200)
+        ev = json.loads(body)
+        self.assertEqual(ev["body"], "hello, chunked")
+        self.assertEqual(ev["headers"]["content-length"], "14",
+                         "the function sees the decoded length")
+
+    def test_wire_expect_100_continue(self):
+        import socket
+        with socket.create_connection(("127.0.0.1", self.port), timeout=REQUEST_TIMEOUT) as s:
+            s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                      b"Content-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            interim = s.recv(100)
+            self.assertEqual(interim, b"HTTP/1.1 100 Continue\r\n\r\n")
+            s.sendall(b"later")
+            [(status, msg, body)] = self.read_responses(s, 1)
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body)["body"], "later")
+
+    def test_wire_pipelined_requests_answer_in_order(self):
+        import socket
+        with socket.create_connection(("127.0.0.1", self.port), timeout=REQUEST_TIMEOUT) as s:
+            s.sendall(b"GET /pets/dog/7 HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET /nowhere-at-all HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET /echo?n=3 HTTP/1.1\r\nHost: x\r\n\r\n")
+            rs = self.read_responses(s, 3)
+        self.assertEqual([r[0] for r in rs], [200, 200, 200])
+        self.assertEqual(json.loads(rs[0][2])["rawPath"], "/pets/dog/7")
+        self.assertEqual(json.loads(rs[1][2])["routeKey"], "$default")
+        self.assertEqual(json.loads(rs[2][2])["rawQueryString"], "n=3")
+
+    def test_wire_malformed_requests(self):
+        for data, status in ((b"NOT HTTP AT ALL\r\n\r\n", b"400"),
+                             (b"GET / HTTP/1.1\r\nBroken header\r\n\r\n", b"400"),
+                             (b"GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", b"400"),
+                             (b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", b"501"),
+                             (b"GET / HTTP/3.0\r\n\r\n", b"505")):
+            with self.subTest(data=data):
+                got = self.raw(data)
+                self.assertTrue(got.startswith(b"HTTP/1.1 " + status + b" "), got)
+                self.assertIn(b"\r\nConnection: close\r\n", got)
+        # and the gateway serves on
+        self.assertEqual(self.req("GET", "/echo").status, 200)
+
+    def test_wire_http_1_0_is_answered_and_closed(self):
+        got = self.raw(b"GET /echo HTTP/1.0\r\n\r\n")
+        self.assertTrue(got.startswith(b"HTTP/1.1 200 OK\r\n"), got)
+        self.assertIn(b"\r\nConnection: close\r\n", got)
+        self.assertIn(b'"rawPath":"/echo"', got)
+
+    def test_wire_function_framing_headers_are_the_gateways(self):
+        # a function's own Content-Length or Transfer-Encoding must not frame
+        # the response twice (or wrongly)
+        for path in ("/respond", "/dev/respond"):
+            with self.subTest(path=path):
+                payload = {"statusCode": 200, "body": "hi",
+                           "headers": {"Content-Length": "999", "Transfer-Encoding": "chunked",
+                                       "Connection": "close", "X-Kept": "1"}}
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+                try:
+                    for _ in range(2):  # the connection stays usable
+                        conn.request("POST", path, body=json.dumps(payload),
+                                     headers={"Content-Type": "application/json"})
+                        r = conn.getresponse()
+                        self.assertEqual(r.read(), b"hi")
+                        self.assertEqual(r.msg.get_all("Content-Length"), ["2"])
+                        self.assertIsNone(r.getheader("Transfer-Encoding"))
+                        self.assertEqual(r.getheader("X-Kept"), "1")
+                finally:
+                    conn.close()
+
     # ------------------------------------------------- request id everywhere
 
     def test_every_response_has_request_id(self):
