@@ -767,21 +767,19 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
     conn_run(c);
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-                      int salen, void *arg)
+/* A connection on fd (connected, non-blocking, close-on-exec), from the
+ * peer at sa (NULL: unknown). */
+static void conn_new(struct h1_server *s, int fd, const struct sockaddr *sa)
 {
-    struct h1_server *s = arg;
     struct h1_conn *c = xcalloc(1, sizeof(*c));
-    (void)l;
-    (void)salen;
 
-    if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
+    if (sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)) {
         /* a reply is one write; do not hold back the one after it */
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         const void *ip = sa->sa_family == AF_INET
-                             ? (const void *)&((struct sockaddr_in *)sa)->sin_addr
-                             : (const void *)&((struct sockaddr_in6 *)sa)->sin6_addr;
+                             ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+                             : (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
         if (!inet_ntop(sa->sa_family, ip, c->peer, sizeof(c->peer)))
             c->peer[0] = '\0';
     }
@@ -802,6 +800,21 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         s->conns->prev = c;
     s->conns = c;
     event_add(c->rev, NULL);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                      int salen, void *arg)
+{
+    (void)l;
+    (void)salen;
+    conn_new(arg, fd, sa);
+}
+
+void h1_server_adopt(struct h1_server *s, int fd)
+{
+    evutil_make_socket_nonblocking(fd);
+    evutil_make_socket_closeonexec(fd);
+    conn_new(s, fd, NULL);
 }
 
 /* --- the server --- */

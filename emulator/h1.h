@@ -74,6 +74,10 @@ struct h1_server *h1_server_new(struct event_base *base, const struct h1_limits 
 int h1_server_listen(struct h1_server *s, const struct sockaddr *addr, socklen_t len,
                      struct fn_err *err);
 
+/* Serves a connection made elsewhere (a socketpair's end, say); the server
+ * owns fd from now on. */
+void h1_server_adopt(struct h1_server *s, int fd);
+
 /* Stops listening and closes every connection; no close callback runs. Safe
  * from inside one of the server's own callbacks. */
 void h1_server_free(struct h1_server *s);

@@ -527,3 +527,17 @@ Test(h1, a_date_given_by_the_caller_is_not_doubled)
     free(out);
     close(fd);
 }
+
+Test(h1, an_adopted_socketpair_is_served_like_an_accepted_connection)
+{
+    int sv[2];
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    h1_server_adopt(srv, sv[0]);
+    send_all(sv[1], "POST /x HTTP/1.1\r\nContent-Length: 2\r\n\r\nok", 42);
+    char *out = receive(sv[1], "got 2", NULL);
+    cr_assert(strstr(out, "HTTP/1.1 200 OK\r\n"), "%s", out);
+    cr_assert_eq(nseen, 1);
+    cr_assert_str_eq(seen[0].body, "ok");
+    free(out);
+    close(sv[1]);
+}
