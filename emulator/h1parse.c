@@ -131,9 +131,11 @@ int h1p_parse_head(struct h1_conn *c)
             v++;
         while (e > v && (h[e - 1] == ' ' || h[e - 1] == '\t'))
             e--;
-        for (size_t k = v; k < e; k++)
-            if ((h[k] < 0x20 && h[k] != '\t') || h[k] == 0x7f)
+        for (size_t k = v; k < e; k++) {
+            unsigned char ch = (unsigned char)h[k]; /* bytes over 0x7f are allowed (obs-text) */
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
                 return 400;
+        }
         if (c->nhdrs == H1_MAX_HEADERS)
             return 431;
         if (c->nhdrs == c->hdrs_cap) {

@@ -541,3 +541,19 @@ Test(h1, an_adopted_socketpair_is_served_like_an_accepted_connection)
     free(out);
     close(sv[1]);
 }
+
+Test(h1, header_values_may_carry_bytes_over_0x7f)
+{
+    /* obs-text: UTF-8 (and other 8-bit) values are the client's business */
+    int fd = client();
+    const char *req = "GET /u HTTP/1.1\r\nX-Test: caf\xc3\xa9 \xff\r\n\r\n";
+    send_all(fd, req, strlen(req));
+    char *out = receive(fd, "got 0", NULL);
+    cr_assert(strstr(out, "HTTP/1.1 200 OK"), "%s", out);
+    cr_assert_eq(nseen, 1);
+    cr_assert_str_eq(seen[0].header_x, "caf\xc3\xa9 \xff");
+    free(out);
+    close(fd);
+    /* control characters are not */
+    expect_error("GET / HTTP/1.1\r\nX-Test: a\x01z\r\n\r\n", "HTTP/1.1 400 Bad Request");
+}

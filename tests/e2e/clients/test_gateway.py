@@ -1219,6 +1219,19 @@ class MainGateway(GatewayCase):
         # and the gateway serves on
         self.assertEqual(self.req("GET", "/echo").status, 200)
 
+    def test_wire_utf8_header_values_reach_both_formats(self):
+        # bytes over 0x7f are allowed in header values (obs-text); UTF-8 ones
+        # reach the event, other 8-bit ones are left out (JSON cannot carry them)
+        for path, key in (("/echo", "x-name"), ("/dev/echo", "X-Name")):
+            with self.subTest(path=path):
+                got = self.raw(("GET %s HTTP/1.1\r\nHost: x\r\nX-Name: caf\u00e9\r\n"
+                                "X-Latin: \u00ff\r\nConnection: close\r\n\r\n" % path)
+                               .encode("utf-8").replace("\u00ff".encode("utf-8"), b"\xff"))
+                self.assertTrue(got.startswith(b"HTTP/1.1 200 OK\r\n"), got[:200])
+                ev = json.loads(got.split(b"\r\n\r\n", 1)[1])
+                self.assertEqual(ev["headers"][key], "caf\u00e9")
+                self.assertNotIn("x-latin", {k.lower() for k in ev["headers"]})
+
     def test_wire_http_1_0_is_answered_and_closed(self):
         got = self.raw(b"GET /echo HTTP/1.0\r\n\r\n")
         self.assertTrue(got.startswith(b"HTTP/1.1 200 OK\r\n"), got)
