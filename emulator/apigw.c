@@ -2,14 +2,12 @@
 
 #include <ctype.h>
 #include <fnmatch.h>
-#include <sys/queue.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include <event2/http.h>
 
 #include "b64.h"
 #include "invoke.h"
@@ -143,34 +141,6 @@ static json_t *path_parameters(const struct route_match *m, bool decoded)
     return o;
 }
 
-/* body and isBase64Encoded: HTTP API sends non-text types base64; REST
- * only binaryMediaTypes. Text that is not UTF-8 goes base64 either way
- * (JSON cannot carry it). */
-static void set_body(json_t *event, const struct apigw_request *req, bool omit_empty, bool rest)
-{
-    size_t len = req->body_len;
-    const char *ct = apigw_header(req, "Content-Type");
-    bool b64 = false;
-    if (!len) {
-        if (!omit_empty)
-            json_object_set_new(event, "body", json_null());
-        json_object_set_new(event, "isBase64Encoded", json_false());
-        return;
-    }
-    const char *data = req->body;
-    bool binary = rest ? apigw_is_binary_type(req->binary_types, ct) : !apigw_is_text(ct);
-    json_t *text = binary ? NULL : json_stringn(data, len);
-    if (!text) { /* binary, or "text" that is not UTF-8 */
-        struct buf enc = BUF_INIT;
-        b64_encode(data, len, &enc);
-        text = json_stringn(enc.data, enc.len);
-        buf_release(&enc);
-        b64 = true;
-    }
-    json_object_set_new(event, "body", text);
-    json_object_set_new(event, "isBase64Encoded", json_boolean(b64));
-}
-
 void apigw_request_id(bool http_api, char *out, size_t size)
 {
     unsigned char raw[11];
@@ -256,28 +226,6 @@ static void gateway_headers(const struct apigw_request *req, struct gw_added *a)
     a->values[2] = "http";
     a->values[3] = a->trace;
     a->values[4] = a->length;
-}
-
-/* Adds them to a jansson headers object, unless the client sent them; in a
- * multiValueHeaders object (arrays) as one-element arrays. */
-static void add_gateway_headers(json_t *headers, const struct apigw_request *req, bool lower,
-                                bool multi)
-{
-    struct gw_added a;
-
-    gateway_headers(req, &a);
-    for (size_t i = 0; i < GW_ADDED; i++) {
-        const char *name = lower ? a.lower[i] : a.rest[i];
-        if (!name || json_object_get(headers, name))
-            continue;
-        if (multi) {
-            json_t *arr = json_array();
-            json_array_append_new(arr, json_string(a.values[i]));
-            json_object_set_new(headers, name, arr);
-        } else {
-            json_object_set_new(headers, name, json_string(a.values[i]));
-        }
-    }
 }
 
 /* --- payload format 2.0, written straight into the buffer ---
@@ -489,81 +437,233 @@ static int event_v2(const struct apigw_request *req, const struct route_match *m
     return 0;
 }
 
-static json_t *event_v1(const struct apigw_request *req, const struct route_match *m)
-{
-    bool rest = m->route->api == ROUTE_REST;
-    json_t *ev = json_object(), *headers = json_object(), *multi = json_object();
-    json_t *ctx = json_object(), *identity = json_object();
-    char when[40], dname[256], dprefix[128], ext_id[17], resource_id[8];
-    const char *resource = m->route->path ? m->route->path : "/{proxy+}";
+/* --- payload format 1.0, written straight into the buffer ---
+ *
+ * Keys, order, escaping and the handling of repeats are what building the
+ * event as jansson values and dumping them wrote: a repeated header keeps
+ * the first one's place and the last one's value in "headers", and every
+ * value in "multiValueHeaders"; a value that is not UTF-8 is left out of
+ * both (JSON cannot carry it). */
 
-    if (!rest)
-        json_object_set_new(ev, "version", json_string("1.0"));
-    json_object_set_new(ev, "resource", json_string(resource));
-    json_object_set_new(ev, "path", json_string(m->path));
-    json_object_set_new(ev, "httpMethod", json_string(req->method));
+struct v1_header {
+    char *name;        /* REST: as sent; HTTP API: lowercased */
+    const char *last;  /* the last UTF-8 value, or NULL */
+    struct buf values; /* every UTF-8 value, as JSON strings joined with ',' */
+    size_t nvalues;
+    size_t rank;       /* place in "headers": the order of first UTF-8 values */
+};
+
+static size_t v1_headers(const struct apigw_request *req, bool rest, struct v1_header **out)
+{
+    struct v1_header *h = NULL;
+    size_t n = 0, cap = 0, ranked = 0;
+
     for (size_t k = 0; k < req->nheaders; k++) {
         const struct h1_header *kv = &req->headers[k];
-        char *name = xstrdup(kv->name);
-        if (!rest)
-            for (char *p = name; *p; p++)
-                *p = (char)tolower((unsigned char)*p);
+        size_t i;
         /* API Gateway's REST front end does not pass these on */
-        if (rest && (!strcasecmp(name, "Content-Length") || !strcasecmp(name, "Connection"))) {
-            free(name);
+        if (rest && (!strcasecmp(kv->name, "Content-Length") || !strcasecmp(kv->name, "Connection")))
             continue;
+        for (i = 0; i < n; i++)
+            if (rest ? !strcmp(h[i].name, kv->name) : !strcasecmp(h[i].name, kv->name))
+                break;
+        if (i == n) {
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                h = xreallocarray(h, cap, sizeof(*h));
+            }
+            h[n].name = xstrdup(kv->name);
+            if (!rest)
+                for (char *p = h[n].name; *p; p++)
+                    *p = (char)tolower((unsigned char)*p);
+            h[n].last = NULL;
+            buf_init(&h[n].values, 0);
+            h[n].nvalues = 0;
+            n++;
         }
-        json_object_set_new(headers, name, json_string(kv->value));
-        add_multi(multi, name, kv->value);
-        free(name);
+        size_t vlen = strlen(kv->value);
+        if (!fj_utf8_valid(kv->value, vlen))
+            continue;
+        if (!h[i].last)
+            h[i].rank = ranked++;
+        h[i].last = kv->value;
+        if (h[i].nvalues++)
+            buf_addch(&h[i].values, ',');
+        fj_write_string(&h[i].values, kv->value, vlen);
     }
-    add_gateway_headers(headers, req, !rest, false);
-    add_gateway_headers(multi, req, !rest, true);
-    json_object_set_new(ev, "headers", headers);
-    json_object_set_new(ev, "multiValueHeaders", multi);
+    *out = h;
+    return n;
+}
+
+/* Whether the client sent a header called name (exactly; with a UTF-8 value
+ * when `valued`). */
+static bool v1_has(const struct v1_header *h, size_t n, const char *name, bool valued)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(h[i].name, name) && (!valued || h[i].last))
+            return true;
+    return false;
+}
+
+/* "headers" and "multiValueHeaders": the client's, then API Gateway's own. */
+static void write_headers_v1(const struct apigw_request *req, bool rest, struct buf *out)
+{
+    struct v1_header *h;
+    size_t n = v1_headers(req, rest, &h);
+    struct gw_added a;
+    bool first = true;
+
+    gateway_headers(req, &a);
+    buf_addstr(out, ",\"headers\":{");
+    /* (a name whose first values were not UTF-8 takes its place in "headers"
+     * with its first UTF-8 one, in "multiValueHeaders" with its first) */
+    for (size_t r = 0, i; ; r++) {
+        for (i = 0; i < n && !(h[i].last && h[i].rank == r); i++)
+            ;
+        if (i == n)
+            break;
+        str_field(out, h[i].name, h[i].last, !first);
+        first = false;
+    }
+    for (size_t i = 0; i < GW_ADDED; i++) {
+        const char *name = rest ? a.rest[i] : a.lower[i];
+        if (!name || v1_has(h, n, name, true))
+            continue;
+        str_field(out, name, a.values[i], !first);
+        first = false;
+    }
+    buf_addstr(out, "},\"multiValueHeaders\":{");
+    first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!first)
+            buf_addch(out, ',');
+        first = false;
+        key(out, h[i].name);
+        buf_addch(out, '[');
+        buf_add(out, h[i].values.data ? h[i].values.data : "", h[i].values.len);
+        buf_addch(out, ']');
+    }
+    for (size_t i = 0; i < GW_ADDED; i++) {
+        const char *name = rest ? a.rest[i] : a.lower[i];
+        if (!name || v1_has(h, n, name, false))
+            continue;
+        if (!first)
+            buf_addch(out, ',');
+        first = false;
+        key(out, name);
+        buf_addch(out, '[');
+        fj_write_string(out, a.values[i], strlen(a.values[i]));
+        buf_addch(out, ']');
+    }
+    buf_addch(out, '}');
+    for (size_t i = 0; i < n; i++) {
+        free(h[i].name);
+        buf_release(&h[i].values);
+    }
+    free(h);
+}
+
+/* "body" and "isBase64Encoded": REST sends binaryMediaTypes base64, HTTP
+ * API every type that is not text; text that is not UTF-8 goes base64
+ * either way. An empty body is null. */
+static void write_body_v1(const struct apigw_request *req, bool rest, struct buf *out)
+{
+    const char *ct = apigw_header(req, "Content-Type");
+
+    if (!req->body_len) {
+        buf_addstr(out, ",\"body\":null,\"isBase64Encoded\":false");
+        return;
+    }
+    bool binary = rest ? apigw_is_binary_type(req->binary_types, ct) : !apigw_is_text(ct);
+    buf_addstr(out, ",\"body\":");
+    if (!binary && fj_utf8_valid(req->body, req->body_len)) {
+        fj_write_string(out, req->body, req->body_len);
+        buf_addstr(out, ",\"isBase64Encoded\":false");
+        return;
+    }
+    struct buf enc = BUF_INIT;
+    b64_encode(req->body, req->body_len, &enc);
+    fj_write_string(out, enc.data ? enc.data : "", enc.len);
+    buf_release(&enc);
+    buf_addstr(out, ",\"isBase64Encoded\":true");
+}
+
+/* A jansson value (or null) as the field k. */
+static void json_or_null(struct buf *out, const char *k, json_t *v)
+{
+    if (v) {
+        json_field(out, k, v);
+        json_decref(v);
+    } else {
+        buf_addch(out, ',');
+        key(out, k);
+        buf_addstr(out, "null");
+    }
+}
+
+static int event_v1(const struct apigw_request *req, const struct route_match *m,
+                          struct buf *out)
+{
+    bool rest = m->route->api == ROUTE_REST;
+    char when[40], dname[256], dprefix[128], ext_id[17], resource_id[8], epoch[32];
+    const char *resource = m->route->path ? m->route->path : "/{proxy+}";
+    const char *ua = apigw_header(req, "User-Agent");
     json_t *qs, *mqs;
+
+    buf_addch(out, '{');
+    if (!rest)
+        buf_addstr(out, "\"version\":\"1.0\",");
+    str_field(out, "resource", resource, false);
+    str_field(out, "path", m->path, true);
+    str_field(out, "httpMethod", req->method, true);
+    write_headers_v1(req, rest, out);
     parse_query(req->query, false, &qs, &mqs);
-    json_object_set_new(ev, "queryStringParameters", qs ? qs : json_null());
-    json_object_set_new(ev, "multiValueQueryStringParameters", mqs ? mqs : json_null());
-    json_t *pp = path_parameters(m, !rest); /* REST passes path values undecoded */
-    json_object_set_new(ev, "pathParameters", pp ? pp : json_null());
-    json_object_set_new(ev, "stageVariables", json_null());
+    json_or_null(out, "queryStringParameters", qs);
+    json_or_null(out, "multiValueQueryStringParameters", mqs);
+    json_or_null(out, "pathParameters", path_parameters(m, !rest)); /* REST: undecoded */
+    buf_addstr(out, ",\"stageVariables\":null");
 
     domain(req, dname, sizeof(dname), dprefix, sizeof(dprefix));
     clf_time(req->epoch_ms, when, sizeof(when));
     snprintf(ext_id, sizeof(ext_id), "%.8sEAAA=", req->request_id);
+    snprintf(epoch, sizeof(epoch), "%lld", (long long)req->epoch_ms);
     resource_id_of(req->request_id, resource_id);
-    json_object_set_new(ctx, "accountId", json_string(MF_ACCOUNT_ID));
-    json_object_set_new(ctx, "apiId", json_string(APIGW_API_ID));
+    buf_addstr(out, ",\"requestContext\":{");
+    str_field(out, "accountId", MF_ACCOUNT_ID, false);
+    str_field(out, "apiId", APIGW_API_ID, true);
     if (req->authorizer)
-        json_object_set(ctx, "authorizer", req->authorizer);
-    json_object_set_new(ctx, "domainName", json_string(dname));
-    json_object_set_new(ctx, "domainPrefix", json_string(dprefix));
-    json_object_set_new(ctx, "extendedRequestId", json_string(ext_id));
-    json_object_set_new(ctx, "httpMethod", json_string(req->method));
-    static const char *const nulls[] = { "accessKey", "accountId", "caller",
-                                         "cognitoAuthenticationProvider",
-                                         "cognitoAuthenticationType", "cognitoIdentityId",
-                                         "cognitoIdentityPoolId", "principalOrgId", NULL };
-    for (size_t i = 0; nulls[i]; i++)
-        json_object_set_new(identity, nulls[i], json_null());
-    json_object_set_new(identity, "sourceIp", json_string(req->source_ip));
-    json_object_set_new(identity, "user", json_null());
-    const char *ua = apigw_header(req, "User-Agent");
-    json_object_set_new(identity, "userAgent", ua ? json_string(ua) : json_null());
-    json_object_set_new(identity, "userArn", json_null());
-    json_object_set_new(ctx, "identity", identity);
-    json_object_set_new(ctx, "path", json_string(req->path)); /* with the stage, as AWS */
-    json_object_set_new(ctx, "protocol", json_string("HTTP/1.1"));
-    json_object_set_new(ctx, "requestId", json_string(req->request_id));
-    json_object_set_new(ctx, "requestTime", json_string(when));
-    json_object_set_new(ctx, "requestTimeEpoch", json_integer(req->epoch_ms));
-    json_object_set_new(ctx, "resourceId", rest ? json_string(resource_id) : json_null());
-    json_object_set_new(ctx, "resourcePath", json_string(resource));
-    json_object_set_new(ctx, "stage", json_string(rest ? req->stage : "$default"));
-    json_object_set_new(ev, "requestContext", ctx);
-    set_body(ev, req, false, rest);
-    return ev;
+        json_field(out, "authorizer", req->authorizer);
+    str_field(out, "domainName", dname, true);
+    str_field(out, "domainPrefix", dprefix, true);
+    str_field(out, "extendedRequestId", ext_id, true);
+    str_field(out, "httpMethod", req->method, true);
+    buf_addstr(out, ",\"identity\":{\"accessKey\":null,\"accountId\":null,\"caller\":null,"
+                    "\"cognitoAuthenticationProvider\":null,\"cognitoAuthenticationType\":null,"
+                    "\"cognitoIdentityId\":null,\"cognitoIdentityPoolId\":null,"
+                    "\"principalOrgId\":null");
+    str_field(out, "sourceIp", req->source_ip, true);
+    buf_addstr(out, ",\"user\":null");
+    if (ua && fj_utf8_valid(ua, strlen(ua)))
+        str_field(out, "userAgent", ua, true);
+    else if (!ua)
+        buf_addstr(out, ",\"userAgent\":null");
+    buf_addstr(out, ",\"userArn\":null}");
+    str_field(out, "path", req->path, true); /* with the stage, as AWS */
+    str_field(out, "protocol", "HTTP/1.1", true);
+    str_field(out, "requestId", req->request_id, true);
+    str_field(out, "requestTime", when, true);
+    buf_addstr(out, ",\"requestTimeEpoch\":");
+    buf_addstr(out, epoch);
+    if (rest)
+        str_field(out, "resourceId", resource_id, true);
+    else
+        buf_addstr(out, ",\"resourceId\":null");
+    str_field(out, "resourcePath", resource, true);
+    str_field(out, "stage", rest ? req->stage : "$default", true);
+    buf_addch(out, '}');
+    write_body_v1(req, rest, out);
+    buf_addch(out, '}');
+    return 0;
 }
 
 int apigw_event(const struct apigw_request *req, const struct route_match *match, struct buf *out)
@@ -572,246 +672,5 @@ int apigw_event(const struct apigw_request *req, const struct route_match *match
     bool v2 = rt->api == ROUTE_HTTP_API && strcmp(rt->ev->u.httpapi.payload, "1.0") != 0;
     if (v2)
         return event_v2(req, match, out);
-    json_t *ev = event_v1(req, match);
-    int rc = fj_dump(ev, out);
-    json_decref(ev);
-    return rc;
-}
-
-/* --- responses --- */
-
-void apigw_response_init(struct apigw_response *r)
-{
-    r->binary_types = NULL;
-    r->accept = NULL;
-    r->status = 200;
-    TAILQ_INIT(&r->headers);
-    r->body = evbuffer_new();
-}
-
-void apigw_response_release(struct apigw_response *r)
-{
-    evhttp_clear_headers(&r->headers);
-    if (r->body)
-        evbuffer_free(r->body);
-    r->body = NULL;
-}
-
-static void reset(struct apigw_response *r)
-{
-    evhttp_clear_headers(&r->headers);
-    evbuffer_drain(r->body, evbuffer_get_length(r->body));
-}
-
-void apigw_error(bool http_api, int status, const char *message, struct apigw_response *out)
-{
-    reset(out);
-    out->status = status;
-    evhttp_add_header(&out->headers, "Content-Type", "application/json");
-    /* REST's Lambda errors are written with a space after the colon */
-    if (!http_api && (status == 502 || status == 504))
-        evbuffer_add_printf(out->body, "{\"message\": \"%s\"}", message);
-    else
-        evbuffer_add_printf(out->body, "{\"message\":\"%s\"}", message);
-}
-
-static void malformed(bool http_api, struct apigw_response *out)
-{
-    if (http_api)
-        apigw_error(true, 500, "Internal Server Error", out);
-    else
-        apigw_error(false, 502, "Internal server error", out);
-}
-
-/* A header value as text: strings as they are, numbers and booleans too. */
-static char *value_text(const json_t *v)
-{
-    if (json_is_string(v))
-        return xstrdup(json_string_value(v));
-    if (json_is_integer(v))
-        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    if (json_is_real(v))
-        return xasprintf("%g", json_real_value(v));
-    if (json_is_boolean(v))
-        return xstrdup(json_is_true(v) ? "true" : "false");
-    return NULL;
-}
-
-static bool status_of(const json_t *v, int *out)
-{
-    long n;
-    if (json_is_integer(v)) {
-        n = (long)json_integer_value(v);
-    } else if (json_is_string(v) && tx_parse_long(json_string_value(v), 100, 599, &n)) {
-        ;
-    } else {
-        return false;
-    }
-    if (n < 100 || n > 599)
-        return false;
-    *out = (int)n;
-    return true;
-}
-
-static bool set_body_text(const json_t *body, bool b64, struct apigw_response *out)
-{
-    if (!body || json_is_null(body))
-        return true;
-    if (!json_is_string(body))
-        return false;
-    const char *s = json_string_value(body);
-    size_t len = json_string_length(body);
-    if (!b64) {
-        evbuffer_add(out->body, s, len);
-        return true;
-    }
-    struct buf raw = BUF_INIT;
-    bool ok = b64_decode(s, len, &raw) == 0;
-    if (ok)
-        evbuffer_add(out->body, raw.data ? raw.data : "", raw.len);
-    buf_release(&raw);
-    return ok;
-}
-
-static void map_v2(json_t *v, const char *payload, size_t len, struct apigw_response *out)
-{
-    json_t *status = json_is_object(v) ? json_object_get(v, "statusCode") : NULL;
-    if (!status) {
-        /* no statusCode: 200 application/json with the payload as the body
-         * (a JSON string's content, as AWS infers it) */
-        out->status = 200;
-        evhttp_add_header(&out->headers, "Content-Type", "application/json");
-        if (json_is_string(v))
-            evbuffer_add(out->body, json_string_value(v), json_string_length(v));
-        else
-            evbuffer_add(out->body, payload, len);
-        return;
-    }
-    if (!status_of(status, &out->status))
-        goto bad;
-    json_t *headers = json_object_get(v, "headers");
-    const char *key;
-    json_t *hv;
-    bool content_type = false;
-    if (headers && !json_is_null(headers)) {
-        if (!json_is_object(headers))
-            goto bad;
-        json_object_foreach(headers, key, hv) {
-            char *text = value_text(hv);
-            if (!text)
-                goto bad;
-            evhttp_add_header(&out->headers, key, text);
-            content_type |= !strcasecmp(key, "Content-Type");
-            free(text);
-        }
-    }
-    json_t *cookies = json_object_get(v, "cookies");
-    if (cookies && json_is_array(cookies)) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(cookies, i, c)
-            if (json_is_string(c))
-                evhttp_add_header(&out->headers, "Set-Cookie", json_string_value(c));
-    }
-    if (!content_type)
-        evhttp_add_header(&out->headers, "Content-Type", "application/json");
-    if (!set_body_text(json_object_get(v, "body"), json_is_true(json_object_get(v, "isBase64Encoded")),
-                       out))
-        goto bad;
-    return;
-bad:
-    malformed(true, out);
-}
-
-static void map_v1(json_t *v, bool http_api, struct apigw_response *out)
-{
-    static const char *const allowed[] = { "statusCode", "body", "headers", "multiValueHeaders",
-                                           "isBase64Encoded", "base64Encoded", NULL };
-    const char *key;
-    json_t *val;
-    if (!json_is_object(v) || json_object_size(v) == 0)
-        goto bad;
-    json_object_foreach(v, key, val) {
-        bool ok = false;
-        for (size_t i = 0; allowed[i] && !ok; i++)
-            ok = !strcmp(key, allowed[i]);
-        if (!ok)
-            goto bad;
-    }
-    json_t *status = json_object_get(v, "statusCode");
-    out->status = 200;
-    if (status && !status_of(status, &out->status))
-        goto bad;
-    json_t *multi = json_object_get(v, "multiValueHeaders");
-    json_t *headers = json_object_get(v, "headers");
-    bool content_type = false;
-    if (multi && !json_is_null(multi)) {
-        if (!json_is_object(multi))
-            goto bad;
-        json_object_foreach(multi, key, val) {
-            size_t i;
-            json_t *item;
-            if (!json_is_array(val))
-                goto bad;
-            json_array_foreach(val, i, item) {
-                char *text = value_text(item);
-                if (!text)
-                    goto bad;
-                evhttp_add_header(&out->headers, key, text);
-                free(text);
-            }
-            content_type |= !strcasecmp(key, "Content-Type");
-        }
-    }
-    if (headers && !json_is_null(headers)) {
-        if (!json_is_object(headers))
-            goto bad;
-        json_object_foreach(headers, key, val) {
-            char *text = value_text(val);
-            if (!text)
-                goto bad;
-            /* a value already given by multiValueHeaders is not repeated */
-            json_t *same = multi ? json_object_get(multi, key) : NULL;
-            bool dup = false;
-            size_t i;
-            json_t *item;
-            if (same && json_is_array(same))
-                json_array_foreach(same, i, item)
-                    dup |= json_is_string(item) && !strcmp(json_string_value(item), text);
-            if (!dup)
-                evhttp_add_header(&out->headers, key, text);
-            content_type |= !strcasecmp(key, "Content-Type");
-            free(text);
-        }
-    }
-    if (!content_type)
-        evhttp_add_header(&out->headers, "Content-Type", "application/json");
-    bool b64 = json_is_true(json_object_get(v, "isBase64Encoded")) ||
-               json_is_true(json_object_get(v, "base64Encoded"));
-    if (b64 && !http_api &&
-        !apigw_is_binary_type(out->binary_types, out->accept) &&
-        !apigw_is_binary_type(out->binary_types, evhttp_find_header(&out->headers, "Content-Type")))
-        b64 = false; /* not a binary media type: the base64 text as it is */
-    if (!set_body_text(json_object_get(v, "body"), b64, out))
-        goto bad;
-    return;
-bad:
-    malformed(http_api, out);
-}
-
-void apigw_map_response(bool http_api, bool v2, const char *payload, size_t len,
-                        struct apigw_response *out)
-{
-    json_error_t jerr;
-    json_t *v = json_loadb(payload, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-    reset(out);
-    if (!v) {
-        malformed(http_api, out);
-        return;
-    }
-    if (v2)
-        map_v2(v, payload, len, out);
-    else
-        map_v1(v, http_api, out);
-    json_decref(v);
+    return event_v1(req, match, out);
 }
