@@ -7,9 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/http.h>
-
 #include "gateway.h"
+#include "h1.h"
 #include "lambda_api.h"
 #include "pool.h"
 #include "runtimes.h"
@@ -80,8 +79,8 @@ int emu_new(const struct emu_opts *opts, const struct manifest *m, struct emu **
         e->opts.idle_seconds = 300;
     e->manifest = m;
     fn_log_init(&e->log, stderr, FN_LOG_INFO);
-    /* the changelist folds the many enable/disable calls evhttp makes per
-     * request into one epoll_ctl per descriptor per loop turn */
+    /* the changelist folds enable/disable calls made in one loop turn (a
+     * write event added and removed again) into one epoll_ctl at most */
     struct event_config *cfg = event_config_new();
     event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
     e->base = event_base_new_with_config(cfg);
@@ -192,8 +191,7 @@ void emu_free(struct emu *e)
     free(e->old_pools);
     wk_free_all(e);
     gw_free(e->gateway); /* after the pools: their last callbacks answer its requests */
-    if (e->aws_http)
-        evhttp_free(e->aws_http);
+    h1_server_free(e->aws_http);
     if (e->sig_int)
         event_free(e->sig_int);
     if (e->sig_term)

@@ -25,7 +25,7 @@
 
 struct pool;
 struct worker;
-struct evhttp;
+struct h1_server;
 
 enum emu_log_format { EMU_LOG_TEXT, EMU_LOG_JSON };
 
@@ -48,7 +48,7 @@ struct emu {
     size_t n_pools;
     char *runtime_dir;               /* extracted bootstraps */
     char aws_endpoint[128];          /* http://127.0.0.1:<aws port> */
-    struct evhttp *aws_http;         /* the aws port: Lambda Invoke API (S3, SQS later) */
+    struct h1_server *aws_http;        /* the aws port: Lambda Invoke API (S3, SQS later) */
     struct gateway *gateway;         /* the API Gateway port, or NULL */
     struct pool **old_pools;         /* pools of replaced manifests, draining */
     size_t n_old_pools;

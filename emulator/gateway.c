@@ -9,8 +9,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <netdb.h>
-
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -548,43 +546,21 @@ int gw_new(struct emu *e, const struct gw_opts *opts, struct gateway **out, stru
      * is API Gateway's own 413 rather than a dropped connection) */
     static const struct h1_limits limits = { 64 * 1024, 2 * INV_MAX_SYNC_REQUEST };
     struct gateway *g = xcalloc(1, sizeof(*g));
-    const char *host = opts->host ? opts->host : "127.0.0.1";
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
-    struct addrinfo *ai = NULL;
-    struct sockaddr_storage addr;
-    socklen_t alen = sizeof(addr);
-    char port[16];
-    int fd = -1, gai;
 
     *out = NULL;
     g->emu = e;
     g->opts = *opts;
     g->router = router_new(e->manifest, opts->prepend_stage);
     g->http = h1_server_new(e->base, &limits, on_request, g);
-    snprintf(port, sizeof(port), "%d", opts->port);
-    gai = getaddrinfo(host, port, &hints, &ai);
-    if (gai != 0) {
-        fn_err_set(err, "cannot listen on %s:%d: %s", host, opts->port, gai_strerror(gai));
-        fn_err_hint(err, "give --host an address of this machine, such as 127.0.0.1");
-        goto fail;
+    if (h1_server_listen_host(g->http, opts->host ? opts->host : "127.0.0.1", opts->port,
+                              &g->port, err) < 0) {
+        if (!err->hint[0])
+            fn_err_hint(err, "is serverless-offline or another fnctl running? choose another port with --port");
+        gw_free(g);
+        return -1;
     }
-    fd = h1_server_listen(g->http, ai->ai_addr, ai->ai_addrlen, err);
-    freeaddrinfo(ai);
-    if (fd < 0) {
-        fn_err_set(err, "cannot listen on %s:%d: %s", host, opts->port,
-                   strchr(err->msg, ':') ? strchr(err->msg, ':') + 2 : err->msg);
-        fn_err_hint(err, "is serverless-offline or another fnctl running? choose another port with --port");
-        goto fail;
-    }
-    if (getsockname(fd, (struct sockaddr *)&addr, &alen) == 0)
-        g->port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
-                                                   : ((struct sockaddr_in *)&addr)->sin_port);
     *out = g;
     return 0;
-fail:
-    gw_free(g);
-    return -1;
 }
 
 void gw_free(struct gateway *g)

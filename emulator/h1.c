@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,6 +517,38 @@ int h1_server_listen(struct h1_server *s, const struct sockaddr *addr, socklen_t
         return fn_err_errno(err, errno, "cannot listen");
     s->listeners[s->nlisteners++] = l;
     return evconnlistener_get_fd(l);
+}
+
+int h1_server_listen_host(struct h1_server *s, const char *host, int port, int *bound_port,
+                          struct fn_err *err)
+{
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+    struct addrinfo *ai = NULL;
+    struct sockaddr_storage addr;
+    socklen_t alen = sizeof(addr);
+    char service[16];
+    int gai, fd;
+
+    snprintf(service, sizeof(service), "%d", port);
+    gai = getaddrinfo(host, service, &hints, &ai);
+    if (gai != 0) {
+        fn_err_set(err, "cannot listen on %s:%d: %s", host, port, gai_strerror(gai));
+        return fn_err_hint(err, "give an address of this machine, such as 127.0.0.1");
+    }
+    fd = h1_server_listen(s, ai->ai_addr, ai->ai_addrlen, err);
+    freeaddrinfo(ai);
+    if (fd < 0) {
+        struct fn_err why = *err;
+        const char *colon = strstr(why.msg, ": ");
+        return fn_err_set(err, "cannot listen on %s:%d: %s", host, port,
+                          colon ? colon + 2 : why.msg);
+    }
+    if (getsockname(fd, (struct sockaddr *)&addr, &alen) < 0)
+        return fn_err_errno(err, errno, "getsockname");
+    *bound_port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
+                                                   : ((struct sockaddr_in *)&addr)->sin_port);
+    return 0;
 }
 
 void h1_server_free(struct h1_server *s)

@@ -74,6 +74,11 @@ struct h1_server *h1_server_new(struct event_base *base, const struct h1_limits 
 int h1_server_listen(struct h1_server *s, const struct sockaddr *addr, socklen_t len,
                      struct fn_err *err);
 
+/* Listens on host (a name or an address; the first it resolves to) and
+ * port (0: any free one); *bound_port tells which. Returns 0 or -1. */
+int h1_server_listen_host(struct h1_server *s, const char *host, int port, int *bound_port,
+                          struct fn_err *err);
+
 /* Serves a connection made elsewhere (a socketpair's end, say); the server
  * owns fd from now on. */
 void h1_server_adopt(struct h1_server *s, int fd);

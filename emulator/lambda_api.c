@@ -7,14 +7,15 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <stdarg.h>
+
 #include <event2/buffer.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
 #include "b64.h"
 #include "buf.h"
 #include "emulog.h"
+#include "h1.h"
 #include "invoke.h"
 #include "pool.h"
 #include "text.h"
@@ -25,9 +26,10 @@
 
 /* A synchronous Invoke waiting for its function. */
 struct pending {
-    struct evhttp_request *req; /* NULL once the caller hung up */
-    struct evhttp_connection *conn;
+    struct h1_conn *conn; /* NULL once the caller hung up */
 };
+
+#define H(name, value) ((struct h1_header){ name, sizeof(name) - 1, value, strlen(value) })
 
 /* An Event invocation, across its attempts (the invocation's done_arg). */
 struct async_ctx {
@@ -36,26 +38,24 @@ struct async_ctx {
     struct event *retry; /* waits between attempts */
 };
 
-static void send_error(struct evhttp_request *req, int code, const char *reason,
+static void send_error(struct h1_conn *req, int code, const char *reason,
                        const char *error_type, const char *body_fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-static void send_error(struct evhttp_request *req, int code, const char *reason,
+static void send_error(struct h1_conn *req, int code, const char *reason,
                        const char *error_type, const char *body_fmt, ...)
 {
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-    struct evbuffer *body = evbuffer_new();
+    struct buf body = BUF_INIT;
     char id[37];
     va_list ap;
     inv_uuid(id);
-    evhttp_add_header(h, "Content-Type", "application/json");
-    evhttp_add_header(h, "x-amzn-RequestId", id);
-    evhttp_add_header(h, "x-amzn-ErrorType", error_type);
+    struct h1_header h[] = { H("Content-Type", "application/json"), H("x-amzn-RequestId", id),
+                             H("x-amzn-ErrorType", error_type) };
     va_start(ap, body_fmt);
-    evbuffer_add_vprintf(body, body_fmt, ap);
+    buf_vaddf(&body, body_fmt, ap);
     va_end(ap);
-    evhttp_send_reply(req, code, reason, body);
-    evbuffer_free(body);
+    h1_reply(req, code, reason, h, 3, body.data, body.len, NULL);
+    buf_release(&body);
 }
 
 /* JSON-escapes s into out (without quotes). */
@@ -70,7 +70,7 @@ static void json_escape(struct buf *out, const char *s)
     json_decref(str);
 }
 
-static void not_found(struct emu *e, struct evhttp_request *req, const char *name,
+static void not_found(struct emu *e, struct h1_conn *req, const char *name,
                       const char *qualifier)
 {
     struct buf msg = BUF_INIT;
@@ -96,40 +96,33 @@ static void split_name(const char *raw, char *name, size_t nsize, char *qualifie
     snprintf(qualifier, qsize, "%s", colon ? colon + 1 : "");
 }
 
-static void add_common_headers(struct evhttp_request *req, const struct invocation *inv)
-{
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-    evhttp_add_header(h, "Content-Type", "application/json");
-    evhttp_add_header(h, "x-amzn-RequestId", inv->request_id);
-    evhttp_add_header(h, "X-Amz-Executed-Version", "$LATEST");
-}
-
-static void on_caller_gone(struct evhttp_connection *conn, void *arg)
+static void on_caller_gone(struct h1_conn *conn, void *arg)
 {
     struct pending *pd = arg;
     (void)conn;
-    pd->req = NULL;
+    pd->conn = NULL;
 }
 
 static void sync_done(struct invocation *inv, void *arg)
 {
     struct pending *pd = arg;
-    struct evhttp_request *req = pd->req;
 
-    if (req) {
-        struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-        evhttp_connection_set_closecb(pd->conn, NULL, NULL);
-        add_common_headers(req, inv);
+    if (pd->conn) {
+        struct h1_header h[5] = { H("Content-Type", "application/json"),
+                                  H("x-amzn-RequestId", inv->request_id),
+                                  H("X-Amz-Executed-Version", "$LATEST") };
+        size_t n = 3;
+        struct buf enc = BUF_INIT;
+        h1_on_close(pd->conn, NULL, NULL);
         if (inv->outcome == INV_FUNCTION_ERROR)
-            evhttp_add_header(h, "X-Amz-Function-Error", "Unhandled");
+            h[n++] = H("X-Amz-Function-Error", "Unhandled");
         if (inv->want_tail) {
-            struct buf enc = BUF_INIT;
             size_t len = inv->tail.len, from = len > INV_TAIL_BYTES ? len - INV_TAIL_BYTES : 0;
             b64_encode(inv->tail.data ? inv->tail.data + from : "", len - from, &enc);
-            evhttp_add_header(h, "X-Amz-Log-Result", buf_cstr(&enc));
-            buf_release(&enc);
+            h[n++] = H("X-Amz-Log-Result", buf_cstr(&enc));
         }
-        evhttp_send_reply(req, 200, "OK", inv->response);
+        h1_reply(pd->conn, 200, "OK", h, n, NULL, 0, inv->response);
+        buf_release(&enc);
     }
     free(pd);
     inv_free(inv);
@@ -190,16 +183,14 @@ static void event_done(struct invocation *inv, void *arg)
     inv_free(inv);
 }
 
-static void handle_invoke(struct emu *e, struct evhttp_request *req, const char *raw_name,
-                          const char *query)
+static void handle_invoke(struct emu *e, struct h1_conn *req, const struct h1_request *r,
+                          const char *raw_name, const char *query)
 {
-    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-    struct evbuffer *body = evhttp_request_get_input_buffer(req);
-    size_t len = evbuffer_get_length(body);
-    const char *type = evhttp_find_header(in, "X-Amz-Invocation-Type");
-    const char *log_type = evhttp_find_header(in, "X-Amz-Log-Type");
-    const char *client_context = evhttp_find_header(in, "X-Amz-Client-Context");
-    const char *trace = evhttp_find_header(in, "X-Amzn-Trace-Id");
+    size_t len = r->body_len;
+    const char *type = h1_header(r, "X-Amz-Invocation-Type", NULL);
+    const char *log_type = h1_header(r, "X-Amz-Log-Type", NULL);
+    const char *client_context = h1_header(r, "X-Amz-Client-Context", NULL);
+    const char *trace = h1_header(r, "X-Amzn-Trace-Id", NULL);
     char name[256], qualifier[160];
 
     split_name(raw_name, name, sizeof(name), qualifier, sizeof(qualifier));
@@ -244,8 +235,7 @@ static void handle_invoke(struct emu *e, struct evhttp_request *req, const char 
     if (len) {
         /* Lambda refuses what is not JSON before the function sees it */
         json_error_t jerr;
-        const char *data = (const char *)evbuffer_pullup(body, -1);
-        json_t *parsed = json_loadb(data, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+        json_t *parsed = json_loadb(r->body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
         if (!parsed) {
             struct buf esc = BUF_INIT;
             json_escape(&esc, jerr.text);
@@ -262,14 +252,14 @@ static void handle_invoke(struct emu *e, struct evhttp_request *req, const char 
     if (!strcmp(type, "DryRun")) {
         char id[37];
         inv_uuid(id);
-        evhttp_add_header(evhttp_request_get_output_headers(req), "x-amzn-RequestId", id);
-        evhttp_send_reply(req, 204, "No Content", NULL);
+        struct h1_header h = H("x-amzn-RequestId", id);
+        h1_reply(req, 204, "No Content", &h, 1, NULL, 0, NULL);
         return;
     }
 
     struct invocation *inv = inv_new(event ? INV_EVENT : INV_REQUEST_RESPONSE);
     if (len)
-        evbuffer_add_buffer(inv->event, body);
+        evbuffer_add(inv->event, r->body, len);
     else
         evbuffer_add(inv->event, "{}", 2);
     inv->want_tail = !event && log_type && !strcmp(log_type, "Tail");
@@ -288,14 +278,12 @@ static void handle_invoke(struct emu *e, struct evhttp_request *req, const char 
         inv->done = event_done;
         inv->done_arg = ac;
         pool_submit(p, inv);
-        evhttp_add_header(evhttp_request_get_output_headers(req), "x-amzn-RequestId",
-                          inv->request_id);
-        evhttp_send_reply(req, 202, "Accepted", NULL);
+        struct h1_header h = H("x-amzn-RequestId", inv->request_id);
+        h1_reply(req, 202, "Accepted", &h, 1, NULL, 0, NULL);
         return;
     }
     struct pending *pd = xcalloc(1, sizeof(*pd));
-    pd->req = req;
-    pd->conn = evhttp_request_get_connection(req);
+    pd->conn = req;
     inv->done = sync_done;
     inv->done_arg = pd;
     if (pool_submit(p, inv) < 0) {
@@ -306,13 +294,13 @@ static void handle_invoke(struct emu *e, struct evhttp_request *req, const char 
                    "\"ReservedFunctionConcurrentInvocationLimitExceeded\"}");
         return;
     }
-    evhttp_connection_set_closecb(pd->conn, on_caller_gone, pd);
+    h1_on_close(req, on_caller_gone, pd);
 }
 
-static void on_aws_request(struct evhttp_request *req, void *arg)
+static void on_aws_request(struct h1_conn *req, const struct h1_request *r, void *arg)
 {
     struct emu *e = arg;
-    const char *uri = evhttp_request_get_uri(req);
+    const char *uri = r->target;
     const char *query = strchr(uri, '?');
     size_t plen = query ? (size_t)(query - uri) : strlen(uri);
 
@@ -322,10 +310,10 @@ static void on_aws_request(struct evhttp_request *req, void *arg)
         const char *suffix = "/invocations";
         size_t slen = strlen(suffix);
         if (rlen > slen && !strncmp(rest + rlen - slen, suffix, slen) &&
-            evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
+            h1_method_is(r, "POST")) {
             struct buf name = BUF_INIT;
             tx_url_decode(rest, rlen - slen, false, &name);
-            handle_invoke(e, req, buf_cstr(&name), query ? query + 1 : NULL);
+            handle_invoke(e, req, r, buf_cstr(&name), query ? query + 1 : NULL);
             buf_release(&name);
             return;
         }
@@ -341,27 +329,16 @@ static void on_aws_request(struct evhttp_request *req, void *arg)
 
 int lapi_listen(struct emu *e, struct fn_err *err)
 {
-    struct evhttp_bound_socket *bound;
-    struct sockaddr_storage addr;
-    socklen_t alen = sizeof(addr);
+    static const struct h1_limits limits = { 64 * 1024, 64 * 1024 * 1024 };
 
-    e->aws_http = evhttp_new(e->base);
-    if (!e->aws_http)
-        return fn_err_set(err, "cannot create the aws endpoint");
-    evhttp_set_max_body_size(e->aws_http, 64 * 1024 * 1024);
-    evhttp_set_allowed_methods(e->aws_http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                                EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD);
-    evhttp_set_gencb(e->aws_http, on_aws_request, e);
-    bound = evhttp_bind_socket_with_handle(e->aws_http, e->opts.host,
-                                           (ev_uint16_t)(e->opts.aws_port > 0 ? e->opts.aws_port : 0));
-    if (!bound) {
-        fn_err_errno(err, errno, "cannot listen on %s:%d", e->opts.host, e->opts.aws_port);
-        return fn_err_hint(err, "is another fnctl (or LocalStack) running? choose another port with --aws-port");
+    e->aws_http = h1_server_new(e->base, &limits, on_aws_request, e);
+    if (h1_server_listen_host(e->aws_http, e->opts.host,
+                              e->opts.aws_port > 0 ? e->opts.aws_port : 0, &e->aws_port,
+                              err) < 0) {
+        if (!err->hint[0])
+            fn_err_hint(err, "is another fnctl (or LocalStack) running? choose another port with --aws-port");
+        return -1;
     }
-    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &alen) < 0)
-        return fn_err_errno(err, errno, "getsockname");
-    e->aws_port = ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
-                                                   : ((struct sockaddr_in *)&addr)->sin_port);
     snprintf(e->aws_endpoint, sizeof(e->aws_endpoint), "http://%s:%d",
              strchr(e->opts.host, ':') ? "[::1]" : e->opts.host, e->aws_port);
     return 0;
