@@ -8,10 +8,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include <event2/http.h>
-
 #include "b64.h"
 #include "json.h"
+#include "strset.h"
 #include "text.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -316,16 +315,27 @@ static const char *rest_path(const struct route_match *match)
     return match->path ? match->path : "/";
 }
 
+static const struct mf_authref *authref_of(const struct route *rt)
+{
+    return rt->api == ROUTE_HTTP_API ? rt->ev->u.httpapi.authorizer : rt->ev->u.http.authorizer;
+}
+
+/* The identity sources of the route's Lambda authorizer, comma-separated. */
+static const char *sources_of(const struct mf_authorizer *def, const struct route *rt)
+{
+    const struct mf_authref *ref = authref_of(rt);
+    return def && def->identity_source ? def->identity_source
+           : ref->identity_source      ? ref->identity_source
+           : rt->api == ROUTE_HTTP_API ? "$request.header.Authorization"
+                                       : "method.request.header.Authorization";
+}
+
 bool az_lambda_event(const struct manifest *m, const struct mf_authorizer *def,
                      const struct route *rt, const struct apigw_request *req,
                      const struct route_match *match, struct buf *event, struct az_decision *out)
 {
-    const struct mf_authref *ref = rt->api == ROUTE_HTTP_API ? rt->ev->u.httpapi.authorizer
-                                                             : rt->ev->u.http.authorizer;
-    const char *sources = def && def->identity_source ? def->identity_source
-                          : ref->identity_source      ? ref->identity_source
-                          : rt->api == ROUTE_HTTP_API ? "$request.header.Authorization"
-                                                      : "method.request.header.Authorization";
+    const struct mf_authref *ref = authref_of(rt);
+    const char *sources = sources_of(def, rt);
     struct strvec ids = STRVEC_INIT;
     struct buf arn = BUF_INIT, joined = BUF_INIT, base = BUF_INIT;
     bool ok = false;
@@ -518,4 +528,96 @@ void az_lambda_decide(const struct manifest *m, const struct mf_authorizer *def,
 out:
     json_decref(v);
     buf_release(&arn);
+}
+
+/* --- the result cache --- */
+
+struct az_cached {
+    char *payload; /* the authorizer's response, as it answered */
+    size_t len;
+    uint64_t expires_us;
+};
+
+/* Past this many keys the cache starts again empty (a local API sees few
+ * identities; this only bounds a client that sends a new token each time). */
+#define AZ_CACHE_MAX 4096
+
+struct az_cache {
+    struct strset entries; /* key -> struct az_cached */
+};
+
+struct az_cache *az_cache_new(void)
+{
+    return xcalloc(1, sizeof(struct az_cache));
+}
+
+static void cached_free(void *p)
+{
+    struct az_cached *c = p;
+    free(c->payload);
+    free(c);
+}
+
+void az_cache_clear(struct az_cache *c)
+{
+    if (c)
+        strset_release(&c->entries, cached_free);
+}
+
+void az_cache_free(struct az_cache *c)
+{
+    az_cache_clear(c);
+    free(c);
+}
+
+long az_cache_key(const struct mf_authorizer *def, const struct route *rt,
+                  const struct apigw_request *req, struct buf *key)
+{
+    const struct mf_authref *ref = authref_of(rt);
+    long ttl = rt->api == ROUTE_HTTP_API ? (def ? def->result_ttl : 0) : ref->result_ttl;
+    struct strvec ids = STRVEC_INIT;
+
+    if (ttl <= 0 || !identity_values(sources_of(def, rt), req, &ids)) {
+        strvec_clear(&ids);
+        return 0;
+    }
+    /* one cache per authorizer; values are joined with a byte no header
+     * or query value carries */
+    buf_addf(key, "%s\x1f%s\x1f%s", rt->api == ROUTE_HTTP_API ? "httpApi" : "http",
+             def ? def->name : ref->name, def ? def->type : ref->type);
+    for (size_t i = 0; i < ids.n; i++) {
+        buf_addch(key, '\x1f');
+        buf_addstr(key, ids.v[i]);
+    }
+    strvec_clear(&ids);
+    return ttl;
+}
+
+const char *az_cache_get(const struct az_cache *c, const char *key, uint64_t now_us,
+                         size_t *len)
+{
+    struct az_cached *e = strset_get(&c->entries, key, strlen(key));
+    if (!e || e->expires_us <= now_us)
+        return NULL;
+    *len = e->len;
+    return e->payload;
+}
+
+void az_cache_put(struct az_cache *c, const char *key, const char *payload, size_t len,
+                  uint64_t expires_us)
+{
+    size_t klen = strlen(key);
+    struct az_cached *e = strset_get(&c->entries, key, klen);
+    if (!e) {
+        if (c->entries.n >= AZ_CACHE_MAX)
+            az_cache_clear(c);
+        e = xcalloc(1, sizeof(*e));
+        strset_put(&c->entries, key, klen, e);
+    }
+    free(e->payload);
+    e->payload = xmalloc(len + 1);
+    memcpy(e->payload, payload, len);
+    e->payload[len] = '\0';
+    e->len = len;
+    e->expires_us = expires_us;
 }

@@ -7,13 +7,19 @@
  * Lambda authorizers (HTTP API REQUEST with payload 1.0 or 2.0, simple or IAM
  * policy responses; REST TOKEN and REQUEST with IAM policies): the event is
  * built as API Gateway builds it, the authorizer function runs as any other,
- * and its answer decides, with API Gateway's statuses and bodies. Results are
- * not cached. */
+ * and its answer decides, with API Gateway's statuses and bodies.
+ *
+ * Lambda authorizers' answers are cached as API Gateway caches them: for
+ * resultTtlInSeconds (REST: 300 unless set; HTTP API: only when set above
+ * 0), keyed by the values of the identity sources. A cached IAM policy is
+ * evaluated again against each request's own ARN: a policy that allows only
+ * the first request's resource denies the next one, as on AWS. */
 #ifndef FN_AUTHZ_H
 #define FN_AUTHZ_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "apigw.h"
 #include "buf.h"
@@ -57,5 +63,23 @@ void az_lambda_decide(const struct manifest *m, const struct mf_authorizer *def,
                       size_t len, struct az_decision *out);
 
 void az_decision_release(struct az_decision *d);
+
+/* The cache of Lambda authorizers' answers (one per gateway). */
+struct az_cache;
+struct az_cache *az_cache_new(void);
+void az_cache_free(struct az_cache *c);
+/* Forgets every answer (the service changed). */
+void az_cache_clear(struct az_cache *c);
+/* For the route's Lambda authorizer: how long API Gateway keeps its answer
+ * (seconds; 0: not cached, or an identity source is missing) and, appended
+ * to key, the answer's key (the authorizer and its identity values). */
+long az_cache_key(const struct mf_authorizer *def, const struct route *rt,
+                  const struct apigw_request *req, struct buf *key);
+/* The answer kept under key, unless it expired by now_us; NULL otherwise. */
+const char *az_cache_get(const struct az_cache *c, const char *key, uint64_t now_us,
+                         size_t *len);
+/* Keeps an answer (copied) until expires_us. */
+void az_cache_put(struct az_cache *c, const char *key, const char *payload, size_t len,
+                  uint64_t expires_us);
 
 #endif

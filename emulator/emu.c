@@ -145,6 +145,10 @@ void emu_retire_workers(struct emu *e)
 {
     for (size_t i = 0; i < e->n_pools; i++)
         pool_retire(e->pools[i]);
+    /* an authorizer's new code answers anew (on AWS a deploy starts a new
+     * stage cache too) */
+    if (e->gateway)
+        gw_forget_authorizations(e->gateway);
 }
 
 void emu_swap_manifest(struct emu *e, struct manifest *m)

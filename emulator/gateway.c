@@ -15,6 +15,7 @@
 
 #include "apigw.h"
 #include "authz.h"
+#include "emulog.h"
 #include "h1.h"
 #include "invoke.h"
 #include "pool.h"
@@ -30,6 +31,7 @@ struct gateway {
     int port;
     struct router *router;
     struct router **old_routers; /* replaced by hot reload; calls may still point into them */
+    struct az_cache *az_cache;   /* Lambda authorizers' answers */
     size_t n_old_routers;
     struct gw_opts opts;
 };
@@ -50,6 +52,8 @@ struct gw_call {
     int64_t epoch_ms;
     struct route_match match;
     const struct mf_authorizer *az_def;
+    char *az_key; /* where the authorizer's answer is cached, or NULL */
+    long az_ttl;
 };
 
 #define H(name, value) ((struct h1_header){ name, sizeof(name) - 1, value, strlen(value) })
@@ -272,6 +276,7 @@ static void call_free(struct gw_call *c)
     free(c->path);
     free(c->query);
     free(c->host);
+    free(c->az_key);
     free(c);
 }
 
@@ -396,29 +401,47 @@ static void start_function(struct gw_call *c, json_t *authorizer)
     }
 }
 
+/* What the Lambda authorizer's answer means for this request. */
+static void decide(struct gw_call *c, bool function_error, const char *payload, size_t len,
+                   struct az_decision *d)
+{
+    struct apigw_request areq;
+    request_of(c, NULL, &areq);
+    az_lambda_decide(c->g->emu->manifest, c->az_def, c->match.route, &areq, &c->match,
+                     function_error, payload, len, d);
+}
+
+/* The function runs, or the caller gets the refusal (c is gone then). */
+static void act_on(struct gw_call *c, struct az_decision *d)
+{
+    if (d->verdict != AZ_ALLOW) {
+        send_decision(c, d);
+        call_free(c);
+    } else {
+        start_function(c, d->authorizer);
+    }
+    az_decision_release(d);
+}
+
 static void on_authorizer_done(struct invocation *inv, void *arg)
 {
     struct gw_call *c = arg;
     struct az_decision d;
-    struct apigw_request areq;
     if (!c->conn) { /* the client left, or the integration timed out */
         inv_free(inv);
         call_free(c);
         return;
     }
-    request_of(c, NULL, &areq);
     size_t len = evbuffer_get_length(inv->response);
-    az_lambda_decide(c->g->emu->manifest, c->az_def, c->match.route, &areq, &c->match,
-                     inv->outcome != INV_SUCCESS, (const char *)evbuffer_pullup(inv->response, -1),
-                     len, &d);
+    const char *payload = (const char *)evbuffer_pullup(inv->response, -1);
+    decide(c, inv->outcome != INV_SUCCESS, payload, len, &d);
+    /* an answer is kept (a Deny policy too); an error or a malformed answer
+     * (the 500s) is not, nor is "Unauthorized" (401) */
+    if (c->az_key && inv->outcome == INV_SUCCESS && (d.verdict == AZ_ALLOW || d.status == 403))
+        az_cache_put(c->g->az_cache, c->az_key, payload, len,
+                     emu_now_us() + (uint64_t)c->az_ttl * 1000000);
     inv_free(inv);
-    if (d.verdict != AZ_ALLOW) {
-        send_decision(c, &d);
-        call_free(c);
-        return;
-    }
-    start_function(c, d.authorizer);
-    az_decision_release(&d);
+    act_on(c, &d);
 }
 
 /* The method as a static string (the routes' spelling), "OTHER" when API
@@ -510,9 +533,26 @@ static void on_request(struct h1_conn *req, const struct h1_request *hreq, void 
         az_decision_release(&d);
         return;
     case AZ_LAMBDA: {
-        struct buf event = BUF_INIT;
+        struct buf event = BUF_INIT, key = BUF_INIT;
         struct pool *p = emu_pool(e, az_function);
         request_of(c, NULL, &areq);
+        c->az_ttl = az_cache_key(c->az_def, rt, &areq, &key);
+        if (c->az_ttl > 0) {
+            size_t len;
+            const char *kept = az_cache_get(g->az_cache, buf_cstr(&key), emu_now_us(), &len);
+            if (kept) {
+                el_platform(e, az_function, NULL,
+                            "fnctl: authorizer answer taken from API Gateway's cache "
+                            "(resultTtlInSeconds: %ld); the authorizer was not invoked",
+                            c->az_ttl);
+                buf_release(&key);
+                decide(c, false, kept, len, &d);
+                act_on(c, &d);
+                return;
+            }
+            c->az_key = buf_detach(&key, NULL);
+        }
+        buf_release(&key);
         if (!az_lambda_event(e->manifest, c->az_def, rt, &areq, &c->match, &event, &d)) {
             send_decision(c, &d);
             call_free(c);
@@ -552,6 +592,7 @@ int gw_new(struct emu *e, const struct gw_opts *opts, struct gateway **out, stru
     g->opts = *opts;
     g->router = router_new(e->manifest, opts->prepend_stage);
     g->http = h1_server_new(e->base, &limits, on_request, g);
+    g->az_cache = az_cache_new();
     if (h1_server_listen_host(g->http, opts->host ? opts->host : "127.0.0.1", opts->port,
                               &g->port, err) < 0) {
         if (!err->hint[0])
@@ -568,6 +609,7 @@ void gw_free(struct gateway *g)
     if (!g)
         return;
     h1_server_free(g->http);
+    az_cache_free(g->az_cache);
     router_free(g->router);
     for (size_t i = 0; i < g->n_old_routers; i++)
         router_free(g->old_routers[i]);
@@ -590,4 +632,10 @@ void gw_set_manifest(struct gateway *g, const struct manifest *m)
     g->old_routers = xreallocarray(g->old_routers, g->n_old_routers + 1, sizeof(*g->old_routers));
     g->old_routers[g->n_old_routers++] = g->router;
     g->router = router_new(m, g->opts.prepend_stage);
+    az_cache_clear(g->az_cache);
+}
+
+void gw_forget_authorizations(struct gateway *g)
+{
+    az_cache_clear(g->az_cache);
 }

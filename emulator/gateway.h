@@ -32,4 +32,7 @@ const struct router *gw_router(const struct gateway *g);
  * finish on the old ones. */
 void gw_set_manifest(struct gateway *g, const struct manifest *m);
 
+/* Forgets the Lambda authorizers' cached answers (their code changed). */
+void gw_forget_authorizations(struct gateway *g);
+
 #endif

@@ -34,6 +34,11 @@ provider:
         type: request
         functionName: policy
         identitySource: $request.querystring.token
+      cachedAuth:
+        type: request
+        functionName: policy
+        identitySource: $request.header.X-Tok
+        resultTtlInSeconds: 60
 functions:
   simple:
     handler: h.simple
@@ -58,10 +63,22 @@ functions:
           path: /policy
           method: get
           authorizer: {name: policyAuth}
+      - httpApi:
+          path: /cached
+          method: get
+          authorizer: {name: cachedAuth}
       - http:
           path: /token
           method: get
           authorizer: tokenAuth
+      - http:
+          path: /token2
+          method: get
+          authorizer: tokenAuth
+      - http:
+          path: /uncached
+          method: get
+          authorizer: {name: tokenAuth, resultTtlInSeconds: 0}
       - http:
           path: /request
           method: get
@@ -76,12 +93,15 @@ exports.simple = async (event) => {
   return { isAuthorized: event.headers.authorization === 'open-sesame', context: { user: 'ana', level: 3 } };
 };
 exports.policy = async (event) => {
+  const tok = event.authorizationToken || (event.headers && (event.headers['x-tok'] || event.headers['X-Key'] || event.headers['x-key'])) ||
+              (event.queryStringParameters && event.queryStringParameters.token);
+  fs.appendFileSync('calls.log', `${tok}\n`);
   fs.writeFileSync(`${event.type.toLowerCase()}-${event.version || 'rest'}-event.json`, JSON.stringify(event));
-  const token = event.authorizationToken || (event.headers && (event.headers['X-Key'] || event.headers['x-key'])) ||
+  const token = event.authorizationToken || (event.headers && (event.headers['X-Key'] || event.headers['x-key'] || event.headers['x-tok'])) ||
                 (event.queryStringParameters && event.queryStringParameters.token);
   if (token === 'throw') throw new Error('Unauthorized');
   if (token === 'broken') return { nonsense: true };
-  const effect = token === 'allow' ? 'Allow' : 'Deny';
+  const effect = token.startsWith('allow') ? 'Allow' : 'Deny';
   return { principalId: 'user-1', context: { n: 7, ok: true },
            policyDocument: { Version: '2012-10-17',
              Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn || event.routeArn }] } };
@@ -222,6 +242,58 @@ class Authorizers(unittest.TestCase):
         status, headers, body = self.get("/dev/token", {"Authorization": "broken"})
         self.assertEqual((status, body), (500, '{"message": null}'))
         self.assertEqual(headers.get("x-amzn-errortype"), "AuthorizerConfigurationException")
+
+    def calls(self, token):
+        try:
+            with open(os.path.join(self.dir, "calls.log")) as f:
+                return f.read().split().count(token)
+        except FileNotFoundError:
+            return 0
+
+    def test_rest_answers_are_cached_and_the_policy_evaluated_per_request(self):
+        # the classic production bug: a policy that allows only the first
+        # request's methodArn, cached for 300 s, denies the next resource
+        status, _, body = self.get("/dev/token", {"Authorization": "allow-cache"})
+        self.assertEqual(status, 200, body)
+        status, _, body = self.get("/dev/token", {"Authorization": "allow-cache"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.calls("allow-cache"), 1, "the second answer came from the cache")
+        status, headers, body = self.get("/dev/token2", {"Authorization": "allow-cache"})
+        self.assertEqual(status, 403, body)
+        self.assertEqual(body, '{"Message":"User is not authorized to access this resource"}')
+        self.assertEqual(self.calls("allow-cache"), 1)
+        # another token is another cache entry
+        status, _, body = self.get("/dev/token2", {"Authorization": "allow-cache-2"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.calls("allow-cache-2"), 1)
+        # a Deny is cached too; an "Unauthorized" error is not
+        for _ in range(2):
+            self.assertEqual(self.get("/dev/token", {"Authorization": "deny-cache"})[0], 403)
+        self.assertEqual(self.calls("deny-cache"), 1)
+        self.cls_log_has("answer taken from API Gateway's cache (resultTtlInSeconds: 300)")
+
+    def cls_log_has(self, text):
+        self.log.flush()
+        with open(os.path.join(self.dir, "fnctl.log")) as f:
+            self.assertIn(text, f.read())
+
+    def test_rest_result_ttl_0_is_not_cached(self):
+        for _ in range(2):
+            status, _, body = self.get("/dev/uncached", {"Authorization": "allow-nocache"})
+            self.assertEqual(status, 200, body)
+        self.assertEqual(self.calls("allow-nocache"), 2)
+
+    def test_http_api_answers_are_cached_only_with_a_ttl(self):
+        for _ in range(2):
+            self.assertEqual(self.get("/cached", {"X-Tok": "allow-h"})[0], 200)
+        self.assertEqual(self.calls("allow-h"), 1, "resultTtlInSeconds: 60 caches")
+        self.assertEqual(self.get("/cached", {"X-Tok": "allow-h2"})[0], 200)
+        self.assertEqual(self.calls("allow-h2"), 1)
+        self.assertEqual(self.get("/cached")[0], 401, "no identity, no cache lookup")
+        # policyAuth sets no resultTtlInSeconds: HTTP API does not cache then
+        for _ in range(2):
+            self.assertEqual(self.get("/policy?token=allow-q")[0], 200)
+        self.assertEqual(self.calls("allow-q"), 2)
 
     def test_rest_request_authorizer(self):
         status, _, body = self.get("/dev/request?x=1", {"X-Key": "allow"})
