@@ -195,6 +195,7 @@ void emu_free(struct emu *e)
     free(e->old_pools);
     wk_free_all(e);
     gw_free(e->gateway); /* after the pools: their last callbacks answer its requests */
+    lapi_drop_retries(e);
     h1_server_free(e->aws_http);
     if (e->sig_int)
         event_free(e->sig_int);

@@ -26,6 +26,7 @@
 struct pool;
 struct worker;
 struct h1_server;
+struct async_ctx;
 
 enum emu_log_format { EMU_LOG_TEXT, EMU_LOG_JSON };
 
@@ -48,7 +49,7 @@ struct emu {
     size_t n_pools;
     char *runtime_dir;               /* extracted bootstraps */
     char aws_endpoint[128];          /* http://127.0.0.1:<aws port> */
-    struct h1_server *aws_http;        /* the aws port: Lambda Invoke API (S3, SQS later) */
+    struct h1_server *aws_http;      /* the aws port: Lambda Invoke API (S3, SQS later) */
     struct gateway *gateway;         /* the API Gateway port, or NULL */
     struct pool **old_pools;         /* pools of replaced manifests, draining */
     size_t n_old_pools;
@@ -56,6 +57,7 @@ struct emu {
     size_t n_owned;
     int aws_port;                    /* the bound port */
     struct worker *workers;          /* every live worker, for SIGCHLD */
+    struct async_ctx *retrying;      /* Event invocations waiting to retry (lambda_api.c) */
     struct event *sig_int, *sig_term, *sig_chld, *tick;
     bool stopping;
     int exit_code;

@@ -35,8 +35,22 @@ struct pending {
 struct async_ctx {
     struct emu *e;
     struct pool *pool;
-    struct event *retry; /* waits between attempts */
+    struct event *retry;         /* waits between attempts */
+    struct invocation *inv;      /* while it waits */
+    struct async_ctx *prev, *next; /* e->retrying, while it waits */
 };
+
+static void unlink_waiting(struct async_ctx *ac)
+{
+    if (ac->prev)
+        ac->prev->next = ac->next;
+    else if (ac->e->retrying == ac)
+        ac->e->retrying = ac->next;
+    if (ac->next)
+        ac->next->prev = ac->prev;
+    ac->prev = ac->next = NULL;
+    ac->inv = NULL;
+}
 
 static void send_error(struct h1_conn *req, int code, const char *reason,
                        const char *error_type, const char *body_fmt, ...)
@@ -135,6 +149,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
     struct async_ctx *ac = inv->done_arg;
     (void)fd;
     (void)what;
+    unlink_waiting(ac);
     /* a fresh outcome for the next attempt; the request id stays */
     inv->outcome = INV_PENDING;
     inv->error_type[0] = '\0';
@@ -142,6 +157,18 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
     inv->init_ms = -1;
     evbuffer_drain(inv->response, evbuffer_get_length(inv->response));
     pool_submit(ac->pool, inv);
+}
+
+void lapi_drop_retries(struct emu *e)
+{
+    while (e->retrying) {
+        struct async_ctx *ac = e->retrying;
+        struct invocation *inv = ac->inv;
+        unlink_waiting(ac);
+        event_free(ac->retry);
+        free(ac);
+        inv_free(inv);
+    }
 }
 
 int lapi_retry_delay(int attempt)
@@ -168,6 +195,11 @@ static void event_done(struct invocation *inv, void *arg)
             ac->retry = evtimer_new(ac->e->base, on_retry, inv);
         struct timeval tv = { delay, 0 };
         evtimer_add(ac->retry, &tv);
+        ac->inv = inv;
+        ac->next = ac->e->retrying;
+        if (ac->next)
+            ac->next->prev = ac;
+        ac->e->retrying = ac;
         return;
     }
     if (inv->outcome == INV_FUNCTION_ERROR) {

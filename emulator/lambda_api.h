@@ -21,4 +21,7 @@ int lapi_listen(struct emu *e, struct fn_err *err);
  * both for impatient local runs. */
 int lapi_retry_delay(int attempt);
 
+/* Drops the Event invocations waiting to be retried (the emulator stops). */
+void lapi_drop_retries(struct emu *e);
+
 #endif

@@ -109,5 +109,59 @@ class AsyncRetries(unittest.TestCase):
         self.assertIn("failed after 1 attempts", self.log.read())
 
 
+class StopWhileARetryWaits(unittest.TestCase):
+    """fnctl stops cleanly (exit 0; under the sanitizer build, nothing
+    leaked) while a failed Event invocation waits for its retry."""
+
+    def test_stop_drops_the_waiting_retry(self):
+        d = tempfile.mkdtemp(prefix="fnctl-retry-stop-")
+        out = tempfile.mkdtemp(prefix="fnctl-retry-stop-out-")
+        try:
+            with open(os.path.join(d, "serverless.yml"), "w") as f:
+                f.write(SERVICE)
+            with open(os.path.join(d, "h.js"), "w") as f:
+                f.write(HANDLER)
+            log = open(os.path.join(out, "fnctl.log"), "w+")
+            env = dict(os.environ, FNCTL_ASYNC_RETRY_SECONDS="3600")
+            proc = subprocess.Popen([FNCTL, "start", "--port", "0", "--aws-port", "0",
+                                     "--no-watch"], cwd=d, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=log)
+            try:
+                port, deadline = None, time.time() + 10
+                while time.time() < deadline and not port:
+                    log.seek(0)
+                    for line in log.read().splitlines():
+                        if "aws endpoint" in line:
+                            port = int(line.split("127.0.0.1:")[1].split()[0])
+                    time.sleep(0.02)
+                self.assertIsNotNone(port, "no aws endpoint in the banner")
+                record = os.path.join(out, "attempts.txt")
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c.request("POST", "/2015-03-31/functions/flaky/invocations",
+                          body='{"file": "%s"}' % record,
+                          headers={"X-Amz-Invocation-Type": "Event"})
+                self.assertEqual(c.getresponse().status, 202)
+                c.close()
+                deadline = time.time() + 15
+                while time.time() < deadline:
+                    log.seek(0)
+                    if "retry 1 of 2 in 3600 s" in log.read():
+                        break
+                    time.sleep(0.05)
+                else:
+                    self.fail("the first attempt did not fail into a retry wait")
+            finally:
+                proc.send_signal(signal.SIGINT)
+                code = proc.wait(timeout=20)
+                log.seek(0)
+                text = log.read()
+                log.close()
+            self.assertEqual(code, 0, text[-2000:])
+            self.assertNotIn("LeakSanitizer", text)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()
