@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "file.h"
@@ -37,7 +38,26 @@ struct tn {
     const char **queue;    /* strings owned by seen */
     size_t head, n, cap;
     struct buf path, src;  /* scratch */
+    int pnpm;              /* node_modules is pnpm's isolated layout: 1, 0, -1 not looked yet */
 };
+
+#define TN_PNPM_HINT "node_modules has pnpm's isolated layout (packages are symlinks into " \
+                     "node_modules/.pnpm, each beside its own dependencies), which fnctl does " \
+                     "not follow: add 'node-linker=hoisted' to .npmrc and run pnpm install " \
+                     "again (Serverless needs it too), or install with npm"
+
+/* Whether the service's node_modules was laid out by pnpm (isolated). */
+static bool tn_pnpm(struct tn *t)
+{
+    if (t->pnpm < 0) {
+        struct buf p = BUF_INIT;
+        struct stat st;
+        buf_addf(&p, "%s/node_modules/.pnpm", t->root.data);
+        t->pnpm = stat(p.data, &st) == 0 && S_ISDIR(st.st_mode);
+        buf_release(&p);
+    }
+    return t->pnpm == 1;
+}
 
 /* The path relative to the service directory, or NULL when outside it. */
 static const char *tn_rel(const struct tn *t, const char *path)
@@ -171,7 +191,11 @@ static void tn_follow(struct tn *t, const char *file, const struct jslex_spec *s
     }
     if (rc == NODERES_NOT_FOUND && is_bare(spec) && noderes_is_optional(t->r, file, spec))
         return; /* an optional dependency that is not installed */
-    snprintf(hint, sizeof(hint), "%.300s%s%s", e.hint, e.hint[0] ? "; " : "", TN_PATTERNS_HINT);
+    if (rc == NODERES_NOT_FOUND && is_bare(spec) && tn_pnpm(t))
+        snprintf(hint, sizeof(hint), "%s", TN_PNPM_HINT);
+    else
+        snprintf(hint, sizeof(hint), "%.300s%s%s", e.hint, e.hint[0] ? "; " : "",
+                 TN_PATTERNS_HINT);
     tn_warn(t, file, sp->line, sp->col, hint, "%s", e.msg[0] ? e.msg : "cannot resolve module");
 }
 
@@ -273,7 +297,7 @@ out:
 
 int trace_node(const struct trace_opts *opts, struct trace_result *out, struct fn_err *err)
 {
-    struct tn t = { .opts = opts, .out = out };
+    struct tn t = { .opts = opts, .out = out, .pnpm = -1 };
     int rc = -1;
 
     if (!opts->service_dir || opts->service_dir[0] != '/') {
