@@ -46,6 +46,7 @@ time_t pkg_default_mtime(void)
 struct pkg_file {
     const char *path; /* relative to the service dir (borrowed) */
     const char *name; /* inside the zip (borrowed) */
+    const char *link; /* a symlink entry's target (borrowed), or NULL for a file */
 };
 
 /* The traced files of a unit with their zip names, sorted by path so that a
@@ -77,7 +78,7 @@ static int cmp_file_path(const void *a, const void *b)
 
 static const char *traced_name(const struct pkg_traced *t, const char *path)
 {
-    struct pkg_file key = { path, NULL };
+    struct pkg_file key = { path, NULL, NULL };
     const struct pkg_file *f;
 
     if (!t->n)
@@ -484,12 +485,28 @@ static int build_unit(const struct manifest *m, const char *root, const struct p
     if (pat_apply(walk, &patterns, &t.paths, &files, err) < 0)
         goto out;
 
-    /* the zip's entries, sorted by their names in the zip */
-    entries = xcalloc(files.n + 1, sizeof(*entries));
+    /* the zip's entries, sorted by their names in the zip: the files, and
+     * the links node goes through to reach them (pnpm's layout) */
+    size_t n_links = 0;
+    for (size_t r = 0; r < t.n_results; r++)
+        n_links += t.results[r].links.n;
+    entries = xcalloc(files.n + n_links + 1, sizeof(*entries));
     for (size_t i = 0; i < files.n; i++) {
         entries[n].path = files.v[i];
         entries[n].name = traced_name(&t, files.v[i]);
         n++;
+    }
+    for (size_t r = 0; r < t.n_results; r++) {
+        const struct trace_result *res = &t.results[r];
+        for (size_t i = 0; i < res->links.n; i++) {
+            bool seen = false; /* (two functions of a unit go through the same links) */
+            for (size_t k = files.n; k < n && !seen; k++)
+                seen = !strcmp(entries[k].name, res->links.v[i]) &&
+                       !strcmp(entries[k].link, res->link_targets.v[i]);
+            if (!seen)
+                entries[n++] = (struct pkg_file){ res->links.v[i], res->links.v[i],
+                                                  res->link_targets.v[i] };
+        }
     }
     if (n)
         qsort(entries, n, sizeof(*entries), cmp_file_name);
@@ -505,7 +522,8 @@ static int build_unit(const struct manifest *m, const char *root, const struct p
         fs_join(&src, root, entries[i].path);
         strvec_push_owned(&srcs, buf_detach(&src, NULL));
         zentries[i].name = entries[i].name;
-        zentries[i].src = srcs.v[i];
+        zentries[i].src = entries[i].link ? NULL : srcs.v[i];
+        zentries[i].link = entries[i].link;
     }
     if (n == 0) {
         fn_err_set(err, "nothing to package for %s.zip", u->name);

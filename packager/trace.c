@@ -31,6 +31,12 @@ void trace_result_add(struct trace_result *out, const char *file, const char *na
     strvec_push(&out->names, name ? name : file);
 }
 
+void trace_result_add_link(struct trace_result *out, const char *link, const char *target)
+{
+    strvec_push(&out->links, link);
+    strvec_push(&out->link_targets, target);
+}
+
 /* One file with its name and the order it was added in, so that equal files
  * sort by insertion and the first name added wins. */
 struct trace_entry {
@@ -47,31 +53,38 @@ static int cmp_entry(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-void trace_result_sort(struct trace_result *out)
+/* Sorts and dedups pairs (a[i], b[i]) by a; the first b added wins. */
+static void sort_pairs(struct strvec *a, struct strvec *b)
 {
-    size_t n = out->files.n, kept = 0;
+    size_t n = a->n, kept = 0;
     struct trace_entry *e;
 
-    if (n == 0 || out->names.n != n)
+    if (n == 0 || b->n != n)
         return;
     e = xreallocarray(NULL, n, sizeof(*e));
     for (size_t i = 0; i < n; i++)
-        e[i] = (struct trace_entry){ out->files.v[i], out->names.v[i], i };
+        e[i] = (struct trace_entry){ a->v[i], b->v[i], i };
     qsort(e, n, sizeof(*e), cmp_entry);
     for (size_t i = 0; i < n; i++) {
-        if (kept > 0 && !strcmp(out->files.v[kept - 1], e[i].file)) {
+        if (kept > 0 && !strcmp(a->v[kept - 1], e[i].file)) {
             free(e[i].file);
             free(e[i].name);
             continue;
         }
-        out->files.v[kept] = e[i].file;
-        out->names.v[kept] = e[i].name;
+        a->v[kept] = e[i].file;
+        b->v[kept] = e[i].name;
         kept++;
     }
-    out->files.n = out->names.n = kept;
-    out->files.v[kept] = NULL;
-    out->names.v[kept] = NULL;
+    a->n = b->n = kept;
+    a->v[kept] = NULL;
+    b->v[kept] = NULL;
     free(e);
+}
+
+void trace_result_sort(struct trace_result *out)
+{
+    sort_pairs(&out->files, &out->names);
+    sort_pairs(&out->links, &out->link_targets);
 }
 
 void trace_result_release(struct trace_result *out)
@@ -80,6 +93,8 @@ void trace_result_release(struct trace_result *out)
         return;
     strvec_clear(&out->files);
     strvec_clear(&out->names);
+    strvec_clear(&out->links);
+    strvec_clear(&out->link_targets);
     free(out->warnings);
     out->warnings = NULL;
     out->n_warnings = 0;

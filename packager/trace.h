@@ -38,9 +38,14 @@ struct trace_result {
                               * site-packages/requests/api.py" -> "requests/api.py") */
     struct fn_err *warnings; /* what could not be followed */
     size_t n_warnings;
+    /* symlinks the code is reached through (node: pnpm's node_modules/x ->
+     * .pnpm/x@1/node_modules/x): links[i], relative to service_dir, points
+     * to link_targets[i], a relative path that stays inside it */
+    struct strvec links, link_targets;
 };
 
-#define TRACE_RESULT_INIT { { NULL, 0, 0 }, { NULL, 0, 0 }, NULL, 0 }
+#define TRACE_RESULT_INIT \
+    { { NULL, 0, 0 }, { NULL, 0, 0 }, NULL, 0, { NULL, 0, 0 }, { NULL, 0, 0 } }
 
 /* Which tracer a runtime has: 'n' node, 'p' python, 0 none (provided.*,
  * java, go, ...: the whole service directory goes in, as Serverless does,
@@ -58,8 +63,12 @@ void trace_warn(struct trace_result *out, const struct fn_err *warning);
  * same as file). Duplicates are allowed until trace_result_sort(). */
 void trace_result_add(struct trace_result *out, const char *file, const char *name);
 
+/* Appends a symlink (copies); repeats are allowed until trace_result_sort(). */
+void trace_result_add_link(struct trace_result *out, const char *link, const char *target);
+
 /* Sorts files by bytes (names kept beside their files) and drops repeated
- * files (the first name added for a file wins): what a tracer does last. */
+ * files (the first name added for a file wins), and the same for links:
+ * what a tracer does last. */
 void trace_result_sort(struct trace_result *out);
 
 /* Frees everything; out is TRACE_RESULT_INIT again. Safe on an empty one. */

@@ -7,6 +7,7 @@
 #include "trace.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,26 +39,14 @@ struct tn {
     const char **queue;    /* strings owned by seen */
     size_t head, n, cap;
     struct buf path, src;  /* scratch */
-    int pnpm;              /* node_modules is pnpm's isolated layout: 1, 0, -1 not looked yet */
+    struct strset realdirs; /* a directory under node_modules -> its real path (owned
+                             * strings), or TN_OUTSIDE */
+    struct buf real;       /* scratch: tn_real_file's answer */
 };
 
-#define TN_PNPM_HINT "node_modules has pnpm's isolated layout (packages are symlinks into " \
-                     "node_modules/.pnpm, each beside its own dependencies), which fnctl does " \
-                     "not follow: add 'node-linker=hoisted' to .npmrc and run pnpm install " \
-                     "again (Serverless needs it too), or install with npm"
-
-/* Whether the service's node_modules was laid out by pnpm (isolated). */
-static bool tn_pnpm(struct tn *t)
-{
-    if (t->pnpm < 0) {
-        struct buf p = BUF_INIT;
-        struct stat st;
-        buf_addf(&p, "%s/node_modules/.pnpm", t->root.data);
-        t->pnpm = stat(p.data, &st) == 0 && S_ISDIR(st.st_mode);
-        buf_release(&p);
-    }
-    return t->pnpm == 1;
-}
+/* tn_realdir's mark for a directory that leads outside the service. */
+static const char tn_outside_mark;
+#define TN_OUTSIDE (&tn_outside_mark)
 
 /* The path relative to the service directory, or NULL when outside it. */
 static const char *tn_rel(const struct tn *t, const char *path)
@@ -90,6 +79,110 @@ static void tn_warn(struct tn *t, const char *file, int line, int col, const cha
 }
 
 /* Queues an absolute file for packaging (once). */
+/* Appends to out the relative path from directory `from` to `to`, both
+ * relative to the service directory ("" is the service directory). */
+static void tn_relative(const char *from, const char *to, struct buf *out)
+{
+    size_t common = 0, i = 0;
+    /* the longest common run of whole components */
+    for (;; i++) {
+        bool fend = !from[i] || from[i] == '/', tend = !to[i] || to[i] == '/';
+        if (fend && tend) {
+            common = i;
+            if (!from[i] || !to[i])
+                break;
+            continue;
+        }
+        if (from[i] != to[i])
+            break;
+    }
+    const char *up = from + common;
+    if (*up == '/')
+        up++;
+    for (const char *p = up; *p;) { /* one ".." per component left in from */
+        buf_addstr(out, out->len ? "/.." : "..");
+        p = strchr(p, '/');
+        p = p ? p + 1 : "";
+    }
+    const char *down = to + common;
+    if (*down == '/')
+        down++;
+    if (*down) {
+        if (out->len)
+            buf_addch(out, '/');
+        buf_addstr(out, down);
+    }
+    if (!out->len)
+        buf_addch(out, '.');
+}
+
+/* The real path of dir (absolute, under the service directory), with every
+ * link on the way that stays inside the service recorded in the result (a
+ * zip must hold them for node to find what pnpm keeps beside a package);
+ * TN_OUTSIDE when a link leads out of it or a part cannot be read. */
+static const char *tn_realdir(struct tn *t, const char *dir, size_t len)
+{
+    const char *cached = strset_get(&t->realdirs, dir, len);
+    struct buf next = BUF_INIT;
+    const char *result = TN_OUTSIDE;
+    struct stat st;
+
+    if (cached)
+        return cached;
+    if (len == t->root.len)
+        return t->root.data;
+    const char *slash = memrchr(dir, '/', len);
+    if (!slash || slash < dir + t->root.len)
+        return TN_OUTSIDE;
+    const char *parent = tn_realdir(t, dir, (size_t)(slash - dir));
+    if (parent == TN_OUTSIDE)
+        goto out;
+    buf_addf(&next, "%s/%.*s", parent, (int)(dir + len - slash - 1), slash + 1);
+    if (lstat(next.data, &st) < 0)
+        goto out;
+    if (!S_ISLNK(st.st_mode)) {
+        result = buf_detach(&next, NULL);
+        goto out;
+    }
+    char *real = realpath(next.data, NULL);
+    if (!real || !tn_rel(t, real)) {
+        free(real);
+        goto out;
+    }
+    /* the link, where it really lies, to its target, relative */
+    struct buf target = BUF_INIT;
+    const char *pr = tn_rel(t, parent);
+    tn_relative(pr ? pr : "", tn_rel(t, real), &target);
+    trace_result_add_link(t->out, tn_rel(t, next.data), target.data);
+    buf_release(&target);
+    result = real;
+out:
+    buf_release(&next);
+    strset_put(&t->realdirs, dir, len, (void *)(uintptr_t)result);
+    return result;
+}
+
+/* Node loads a package's file from its real path and resolves what the file
+ * loads from there. For a file under node_modules: its real path (in
+ * t->real), or the path itself when a link leads outside the service (the
+ * zip writer then copies the target under the path, as before). */
+static const char *tn_real_file(struct tn *t, const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    const char *dir = tn_realdir(t, file, (size_t)(slash - file));
+    if (dir == TN_OUTSIDE)
+        return file;
+    buf_reset(&t->real);
+    buf_addf(&t->real, "%s%s", dir, slash);
+    return t->real.data;
+}
+
+static void free_realdir(void *p)
+{
+    if (p != (const void *)TN_OUTSIDE)
+        free(p);
+}
+
 static void tn_queue(struct tn *t, const char *file)
 {
     const char *s = strset_add(&t->seen, file);
@@ -179,7 +272,9 @@ static void tn_follow(struct tn *t, const char *file, const struct jslex_spec *s
         return;
     if (rc == NODERES_FILE) {
         if (tn_rel(t, buf_cstr(&t->path))) {
-            tn_queue(t, buf_cstr(&t->path));
+            const char *file_path = buf_cstr(&t->path);
+            tn_queue(t, strstr(file_path, "/node_modules/") ? tn_real_file(t, file_path)
+                                                              : file_path);
         } else if (strset_add(&t->outside, buf_cstr(&t->path))) {
             tn_warn(t, file, sp->line, sp->col,
                     "only files inside the service directory are packaged; install the "
@@ -191,11 +286,7 @@ static void tn_follow(struct tn *t, const char *file, const struct jslex_spec *s
     }
     if (rc == NODERES_NOT_FOUND && is_bare(spec) && noderes_is_optional(t->r, file, spec))
         return; /* an optional dependency that is not installed */
-    if (rc == NODERES_NOT_FOUND && is_bare(spec) && tn_pnpm(t))
-        snprintf(hint, sizeof(hint), "%s", TN_PNPM_HINT);
-    else
-        snprintf(hint, sizeof(hint), "%.300s%s%s", e.hint, e.hint[0] ? "; " : "",
-                 TN_PATTERNS_HINT);
+    snprintf(hint, sizeof(hint), "%.300s%s%s", e.hint, e.hint[0] ? "; " : "", TN_PATTERNS_HINT);
     tn_warn(t, file, sp->line, sp->col, hint, "%s", e.msg[0] ? e.msg : "cannot resolve module");
 }
 
@@ -297,7 +388,7 @@ out:
 
 int trace_node(const struct trace_opts *opts, struct trace_result *out, struct fn_err *err)
 {
-    struct tn t = { .opts = opts, .out = out, .pnpm = -1 };
+    struct tn t = { .opts = opts, .out = out };
     int rc = -1;
 
     if (!opts->service_dir || opts->service_dir[0] != '/') {
@@ -324,7 +415,9 @@ out:
     buf_release(&t.path);
     buf_release(&t.src);
     buf_release(&t.root);
+    buf_release(&t.real);
     free(t.queue);
+    strset_release(&t.realdirs, free_realdir);
     strset_release(&t.seen, NULL);
     strset_release(&t.outside, NULL);
     strset_release(&t.roots, NULL);

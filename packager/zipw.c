@@ -131,6 +131,56 @@ out:
     return rc;
 }
 
+/* Whether a link at name with this target stays inside the zip. */
+static bool link_ok(const char *name, const char *target)
+{
+    int depth = 0;
+    if (!*target || target[0] == '/')
+        return false;
+    for (const char *p = name; (p = strchr(p, '/')); p++)
+        depth++; /* the link's directory is this many levels down */
+    for (const char *p = target; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (--depth < 0)
+                return false;
+        } else if (!(n == 1 && p[0] == '.') && n > 0) {
+            depth++;
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    return true;
+}
+
+static int add_link(struct archive *a, const struct zipw_entry *e, time_t mtime, uint64_t *size,
+                    struct fn_err *err)
+{
+    struct archive_entry *ae;
+    int rc = -1;
+
+    if (!link_ok(e->name, e->link)) {
+        fn_err_set(err, "symlink '%s' -> '%s' would point outside the zip", e->name, e->link);
+        return fn_err_hint(err, "a link in a zip must stay inside it");
+    }
+    ae = archive_entry_new();
+    archive_entry_set_pathname_utf8(ae, e->name);
+    archive_entry_set_filetype(ae, AE_IFLNK);
+    archive_entry_set_perm(ae, 0777);
+    archive_entry_set_symlink_utf8(ae, e->link);
+    archive_entry_set_mtime(ae, mtime, 0);
+    if (archive_write_header(a, ae) != ARCHIVE_OK) {
+        archive_fail(a, "zip entry", e->name, err);
+        goto out;
+    }
+    *size = strlen(e->link);
+    rc = 0;
+out:
+    archive_entry_free(ae);
+    return rc;
+}
+
 static int add_entry(struct archive *a, const struct zipw_entry *e, const char *real_root,
                      time_t mtime, char *chunk, uint64_t *size, struct fn_err *err)
 {
@@ -143,6 +193,8 @@ static int add_entry(struct archive *a, const struct zipw_entry *e, const char *
         fn_err_set(err, "'%s' cannot be a name in a zip", e->name);
         return fn_err_hint(err, "zip entry names are relative paths without '.' or '..' parts");
     }
+    if (e->link)
+        return add_link(a, e, mtime, size, err);
     if (open_source(e, real_root, &st, &fd, err) < 0)
         return -1;
     ae = archive_entry_new();

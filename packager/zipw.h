@@ -14,10 +14,12 @@
  * passes 4 GiB. Bytes may differ between zlib versions, never between runs
  * on one machine.
  *
- * Symlinks are resolved: a source whose real path lies inside `root` (a
- * link, or a path through a linked directory) is written as a regular file
- * with its target's content and mode; one outside `root` is an error
- * naming the entry and the target, with a hint. */
+ * Symlinks in sources are resolved: a source whose real path lies inside
+ * `root` (a link, or a path through a linked directory) is written as a
+ * regular file with its target's content and mode; one outside `root` is an
+ * error naming the entry and the target, with a hint. A link the caller
+ * asks for (an entry with `link` set) is written as a symlink entry (mode
+ * 0777, as zip and Lambda keep them), for node's pnpm layouts. */
 #ifndef FN_ZIPW_H
 #define FN_ZIPW_H
 
@@ -29,7 +31,9 @@
 
 struct zipw_entry {
     const char *name; /* path inside the zip, '/'-separated */
-    const char *src;  /* the file to read (absolute) */
+    const char *src;  /* the file to read (absolute); NULL for a link */
+    const char *link; /* a symlink entry's target: relative, and inside the
+                       * zip once resolved from the link's directory */
 };
 
 struct zipw_stats {

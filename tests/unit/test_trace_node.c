@@ -276,9 +276,9 @@ Test(trace_node, fast_on_hundreds_of_files)
 
 /* pnpm's isolated layout: node_modules/debug is a symlink into
  * node_modules/.pnpm, where debug's own dependency (ms) sits beside it and
- * nowhere else. fnctl does not follow that; the warning says why and what
- * to do. */
-Test(trace_node, a_pnpm_layout_gets_a_hint_that_names_pnpm)
+ * nowhere else. Node loads debug from its real path and finds ms from
+ * there: the trace does the same, and records the links the zip needs. */
+Test(trace_node, pnpm_layout_traced_through_real_paths_with_its_links)
 {
     char dir[64];
     struct buf p = BUF_INIT;
@@ -288,8 +288,8 @@ Test(trace_node, a_pnpm_layout_gets_a_hint_that_names_pnpm)
     static const char *const files[][2] = {
         { "handler.js", "const d = require('debug');\nexports.main = async () => d;\n" },
         { "node_modules/.pnpm/debug@4.3.4/node_modules/debug/package.json",
-          "{\"name\":\"debug\",\"main\":\"index.js\"}" },
-        { "node_modules/.pnpm/debug@4.3.4/node_modules/debug/index.js",
+          "{\"name\":\"debug\",\"main\":\"src/index.js\"}" },
+        { "node_modules/.pnpm/debug@4.3.4/node_modules/debug/src/index.js",
           "module.exports = require('ms');\n" },
         { "node_modules/.pnpm/ms@2.1.3/node_modules/ms/index.js", "module.exports = 1;\n" },
     };
@@ -313,10 +313,17 @@ Test(trace_node, a_pnpm_layout_gets_a_hint_that_names_pnpm)
     cr_assert_eq(symlink("../../ms@2.1.3/node_modules/ms", p.data), 0);
 
     cr_assert_eq(trace_node(&o, &res, &err), 0, "%s", err.msg);
-    cr_assert(has(&res, "node_modules/debug/index.js"));
-    const struct fn_err *w = warning_in(&res, "node_modules/debug/index.js", "'ms'");
-    cr_assert_not_null(w);
-    cr_expect(strstr(w->hint, "pnpm") && strstr(w->hint, "node-linker=hoisted"), "%s", w->hint);
+    dump(&res);
+    cr_expect_eq(res.n_warnings, 0);
+    cr_expect(has(&res, "node_modules/.pnpm/debug@4.3.4/node_modules/debug/src/index.js"));
+    cr_expect(has(&res, "node_modules/.pnpm/debug@4.3.4/node_modules/debug/package.json"));
+    cr_expect(has(&res, "node_modules/.pnpm/ms@2.1.3/node_modules/ms/index.js"));
+    cr_expect(!has(&res, "node_modules/debug/src/index.js"), "files go by their real paths");
+    cr_assert_eq(res.links.n, 2);
+    cr_expect_str_eq(res.links.v[0], "node_modules/.pnpm/debug@4.3.4/node_modules/ms");
+    cr_expect_str_eq(res.link_targets.v[0], "../../ms@2.1.3/node_modules/ms");
+    cr_expect_str_eq(res.links.v[1], "node_modules/debug");
+    cr_expect_str_eq(res.link_targets.v[1], ".pnpm/debug@4.3.4/node_modules/debug");
     trace_result_release(&res);
     cr_expect_eq(test_tmpdir_remove(dir), 0);
     buf_release(&p);

@@ -79,7 +79,7 @@ static void make_service(void)
 /* Writes the service's entries to tmpdir/<zipname>; returns the zip's path. */
 static char *write_zip(const char *zipname, struct zipw_stats *st)
 {
-    struct zipw_entry e[N_ROWS(names)];
+    struct zipw_entry e[N_ROWS(names)] = { 0 };
     struct fn_err err = FN_ERR_INIT;
     char *path = in_tmp(zipname);
 
@@ -401,7 +401,7 @@ Test(zipw, symlinks_inside_the_root_are_followed)
 {
     struct zipw_stats st = { 0 };
     struct fn_err err = FN_ERR_INIT;
-    struct zipw_entry e[2];
+    struct zipw_entry e[2] = { 0 };
     char *link = in_tmp("lib/current.txt"), *dirlink = in_tmp("linkdir");
     char *path = in_tmp("links.zip");
     struct archive *a = archive_read_new();
@@ -439,7 +439,7 @@ Test(zipw, symlinks_out_of_the_root_are_refused)
     char outside[64];
     char *target, *link = in_tmp("svc/evil.txt"), *root = in_tmp("svc");
     char *path = in_tmp("evil.zip");
-    struct zipw_entry e[2];
+    struct zipw_entry e[2] = { 0 };
 
     put("svc/ok.txt", "ok", 2, 0644);
     test_tmpdir_make(outside, sizeof(outside), "zipw-out");
@@ -470,7 +470,7 @@ Test(zipw, a_failed_write_leaves_no_file)
     struct zipw_stats st = { 0 };
     struct fn_err err = FN_ERR_INIT;
     char *path = in_tmp("bad.zip"), *nodir = in_tmp("no/such/dir.zip");
-    struct zipw_entry e[2] = { { "a.txt", NULL }, { "gone.txt", NULL } };
+    struct zipw_entry e[2] = { { "a.txt", NULL, NULL }, { "gone.txt", NULL, NULL } };
     static const char *const bad_names[] = { "../up.txt", "/abs.txt", "a//b", "./a", "" };
 
     make_service();

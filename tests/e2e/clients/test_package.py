@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -293,6 +294,78 @@ class PythonService(unittest.TestCase):
         with open(self.report["zips"][0]["path"], "rb") as a, \
                 open(os.path.join(other, "pkg-fixture-py.zip"), "rb") as b:
             self.assertEqual(a.read(), b.read())
+
+
+class PnpmLayout(unittest.TestCase):
+    """pnpm's isolated node_modules, laid out by hand (no pnpm needed): the
+    packages are links into node_modules/.pnpm, each beside its own
+    dependencies. The zip holds the real files and the links, and the
+    handler runs from it (extracted as Lambda extracts: links as links)."""
+
+    FILES = {
+        "serverless.yml": "service: pnpm\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+                          "functions:\n  api:\n    handler: handler.main\n",
+        "handler.js": "const greet = require('greet');\n"
+                      "exports.main = async () => greet('pnpm');\n",
+        "node_modules/.pnpm/greet@1.0.0/node_modules/greet/package.json":
+            '{"name": "greet", "version": "1.0.0", "main": "lib/index.js"}',
+        "node_modules/.pnpm/greet@1.0.0/node_modules/greet/lib/index.js":
+            "const shout = require('shout');\nmodule.exports = (n) => shout('hello ' + n);\n",
+        "node_modules/.pnpm/shout@2.0.0/node_modules/shout/package.json":
+            '{"name": "shout", "version": "2.0.0"}',
+        "node_modules/.pnpm/shout@2.0.0/node_modules/shout/index.js":
+            "module.exports = (s) => s.toUpperCase() + '!';\n",
+    }
+    LINKS = {
+        "node_modules/greet": ".pnpm/greet@1.0.0/node_modules/greet",
+        "node_modules/.pnpm/greet@1.0.0/node_modules/shout": "../../shout@2.0.0/node_modules/shout",
+    }
+
+    def setUp(self):
+        self.svc = tempfile.mkdtemp(prefix="fnctl-pkg-pnpm-")
+        for name, text in self.FILES.items():
+            path = os.path.join(self.svc, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(text)
+        for name, target in self.LINKS.items():
+            os.symlink(target, os.path.join(self.svc, name))
+
+    def tearDown(self):
+        shutil.rmtree(self.svc, ignore_errors=True)
+
+    def test_zip_keeps_the_links_and_the_handler_runs_from_it(self):
+        r = package(self.svc, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("cannot find module", r.stderr)
+        path = json.loads(r.stdout)["zips"][0]["path"]
+        with open(path, "rb") as f:
+            first = f.read()
+        dest = tempfile.mkdtemp(dir=self.svc)
+        links = {}
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                out = os.path.join(dest, info.filename)
+                os.makedirs(os.path.dirname(out), exist_ok=True)
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    links[info.filename] = z.read(info).decode()
+                    os.symlink(links[info.filename], out)
+                else:
+                    with open(out, "wb") as f:
+                        f.write(z.read(info))
+        self.assertEqual(links, self.LINKS)
+        names = set(zipfile.ZipFile(path).namelist())
+        self.assertIn("node_modules/.pnpm/shout@2.0.0/node_modules/shout/index.js", names)
+        self.assertNotIn("node_modules/greet/lib/index.js", names, "files go by their real paths")
+        out = subprocess.run(["node", "-e", "require(process.argv[1]).main()"
+                              ".then(r => console.log(r))", os.path.join(dest, "handler.js")],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.strip(), "HELLO PNPM!")
+        # and the same bytes again
+        self.assertEqual(package(self.svc).returncode, 0)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), first)
 
 
 class Limits(unittest.TestCase):
