@@ -223,6 +223,12 @@ static void put_head(struct h1_conn *c, int status, const char *reason,
         *q++ = ':';
         *q++ = ' ';
         memcpy(q, headers[i].value, headers[i].value_len);
+        /* a line break inside a value would end the header (or the head)
+         * early: it goes out as a space, which is what a folded header
+         * meant (a client context's JSON stays JSON); so does a NUL */
+        for (size_t k = 0; k < headers[i].value_len; k++)
+            if (q[k] == '\r' || q[k] == '\n' || q[k] == '\0')
+                q[k] = ' ';
         q += headers[i].value_len;
         *q++ = '\r';
         *q++ = '\n';

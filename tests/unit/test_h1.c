@@ -557,3 +557,19 @@ Test(h1, header_values_may_carry_bytes_over_0x7f)
     /* control characters are not */
     expect_error("GET / HTTP/1.1\r\nX-Test: a\x01z\r\n\r\n", "HTTP/1.1 400 Bad Request");
 }
+
+Test(h1, a_line_break_in_a_header_value_cannot_split_the_response)
+{
+    int fd = client();
+    defer = true;
+    send_all(fd, "GET /s HTTP/1.1\r\n\r\n", 19);
+    wait_deferred();
+    const char *v = "{\"a\":\r\n1}\r\nX-Evil: 1";
+    struct h1_header h[] = { { "X-Ctx", 5, v, strlen(v) } };
+    h1_reply(deferred, 200, NULL, h, 1, "ok", 2, NULL);
+    char *out = receive(fd, "\r\n\r\nok", NULL);
+    cr_assert(strstr(out, "\r\nX-Ctx: {\"a\":  1}  X-Evil: 1\r\n"), "%s", out);
+    cr_assert_null(strstr(out, "\r\nX-Evil"), "no header of its own: %s", out);
+    free(out);
+    close(fd);
+}
