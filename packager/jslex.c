@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jslexint.h"
 #include "text.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -25,12 +26,6 @@
  * a closing bracket ends an expression and a '}' cannot resume a template. */
 #define JSLEX_MAX_DEPTH 65536
 #define JSLEX_MISMATCH 16 /* see pop() */
-
-struct cur {
-    size_t i;
-    int line;
-    size_t bol; /* offset of the current line's first byte */
-};
 
 /* What the previous significant token was, as far as '/' and '{' care. */
 enum prev {
@@ -100,266 +95,6 @@ struct lexer {
     struct jslex_result *out;
 };
 
-static bool is_word_byte(unsigned char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_' || ch == '$' || ch == '\\' || ch == '#' || ch >= 0x80;
-}
-
-static bool is_digit(char ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
-static bool is_eol(char ch)
-{
-    return ch == '\n' || ch == '\r';
-}
-
-/* The length of the space in UTF-8 at s[i], or 0: NBSP, BOM, LS, PS and
- * U+2000 to U+200A, U+202F, U+3000 (the rarer Zs count as name bytes). */
-static size_t uni_space(const char *s, size_t len, size_t i)
-{
-    const unsigned char *u = (const unsigned char *)s + i;
-
-    if (len - i >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
-        return 2;
-    return len - i >= 3 && ((u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 ||
-                                                             u[2] == 0xA9 || u[2] == 0xAF)) ||
-                            (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ||
-                            (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF))
-               ? 3
-               : 0;
-}
-
-/* Consumes the line break (\n, \r\n or \r) at c->i. */
-static void newline(const char *s, size_t len, struct cur *c)
-{
-    if (s[c->i] == '\r' && c->i + 1 < len && s[c->i + 1] == '\n')
-        c->i++;
-    c->i++;
-    if (c->line < INT_MAX)
-        c->line++;
-    c->bol = c->i;
-}
-
-/* Skips whitespace, line breaks and comments. */
-static void skip_trivia(const char *s, size_t len, struct cur *c)
-{
-    while (c->i < len) {
-        char ch = s[c->i], next = c->i + 1 < len ? s[c->i + 1] : '\0';
-        size_t n;
-
-        if (ch == ' ' || ch == '\t' || ch == '\v' || ch == '\f') {
-            c->i++;
-        } else if (is_eol(ch)) {
-            newline(s, len, c);
-        } else if (ch == '/' && next == '/') {
-            while (c->i < len && !is_eol(s[c->i]))
-                c->i++;
-        } else if (ch == '/' && next == '*') {
-            for (c->i += 2; c->i < len;) {
-                if (s[c->i] == '*' && c->i + 1 < len && s[c->i + 1] == '/') {
-                    c->i += 2;
-                    break;
-                }
-                if (is_eol(s[c->i]))
-                    newline(s, len, c);
-                else
-                    c->i++;
-            }
-        } else if ((unsigned char)ch >= 0x80 && (n = uni_space(s, len, c->i)) > 0) {
-            c->i += n;
-        } else {
-            break;
-        }
-    }
-}
-
-/* A '...' or "..." string at c->i. Its content is s[*a..*b). A string ends
- * at its line's end when unterminated (false): strings cannot span lines
- * except by a backslash, so a lexing mistake never outlives its line. */
-static bool scan_string(const char *s, size_t len, struct cur *c, size_t *a, size_t *b)
-{
-    char q = s[c->i++];
-
-    for (*a = c->i; c->i < len && !is_eol(s[c->i]);) {
-        char ch = s[c->i++];
-        if (ch == q) {
-            *b = c->i - 1;
-            return true;
-        }
-        if (ch == '\\' && c->i < len) {
-            if (is_eol(s[c->i]))
-                newline(s, len, c);
-            else
-                c->i++;
-        }
-    }
-    *b = c->i;
-    return false;
-}
-
-enum tpl { TPL_END, TPL_SUBST, TPL_EOF };
-
-/* A template's text from c->i (after its '`' or the '}' of a substitution)
- * to its closing '`' (TPL_END) or the next '${' (TPL_SUBST), both consumed. */
-static enum tpl scan_template(const char *s, size_t len, struct cur *c)
-{
-    while (c->i < len) {
-        char ch = s[c->i];
-        if (ch == '`') {
-            c->i++;
-            return TPL_END;
-        }
-        if (ch == '$' && c->i + 1 < len && s[c->i + 1] == '{') {
-            c->i += 2;
-            return TPL_SUBST;
-        }
-        if (ch == '\\' && c->i + 1 < len)
-            c->i++;
-        if (is_eol(s[c->i]))
-            newline(s, len, c);
-        else
-            c->i++;
-    }
-    return TPL_EOF;
-}
-
-/* A regular expression literal at c->i ('/'): a '/' inside a class [...]
- * or after a backslash does not end it; neither may span lines, so an
- * unterminated one ends at its line's end. */
-static void scan_regex(const char *s, size_t len, struct cur *c)
-{
-    bool cls = false;
-
-    for (c->i++; c->i < len && !is_eol(s[c->i]);) {
-        char ch = s[c->i++];
-        if (ch == '\\' && c->i < len && !is_eol(s[c->i])) {
-            c->i++;
-        } else if (ch == '[' || ch == ']') {
-            cls = ch == '[';
-        } else if (ch == '/' && !cls) {
-            while (c->i < len && is_word_byte((unsigned char)s[c->i]))
-                c->i++; /* flags */
-            return;
-        }
-    }
-}
-
-/* Reads n hex digits at s[*i..end); -1 (and *i unchanged) unless all are. */
-static long hex_n(const char *s, size_t *i, size_t end, int n)
-{
-    long v = 0;
-
-    if (end - *i < (size_t)n)
-        return -1;
-    for (int k = 0; k < n; k++) {
-        int h = tx_hex_value(s[*i + k]);
-        if (h < 0)
-            return -1;
-        v = v * 16 + h;
-    }
-    *i += (size_t)n;
-    return v;
-}
-
-/* The code point of a \u escape whose 'u' was consumed: \uXXXX (a surrogate
- * pair of two such combined) or \u{X...}; -1 when malformed. */
-static long unicode_escape(const char *s, size_t *i, size_t end)
-{
-    size_t j = *i;
-    long v = 0, lo;
-
-    if (j >= end || s[j] != '{') {
-        v = hex_n(s, i, end, 4);
-        j = *i + 2;
-        if (v >= 0xD800 && v <= 0xDBFF && end - *i >= 6 && s[*i] == '\\' && s[*i + 1] == 'u' &&
-            (lo = hex_n(s, &j, end, 4)) >= 0xDC00 && lo <= 0xDFFF) {
-            *i = j;
-            v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
-        }
-        return v;
-    }
-    for (j++; j < end && s[j] != '}'; j++) {
-        int h = tx_hex_value(s[j]);
-        if (h < 0 || (v = v * 16 + h) > 0x10FFFF)
-            return -1;
-    }
-    if (j >= end || j == *i + 1)
-        return -1;
-    *i = j + 1;
-    return v;
-}
-
-/* UTF-8; a lone surrogate as its 3-byte form, as node's WTF-8 does. */
-static void put_utf8(struct buf *b, unsigned long cp)
-{
-    int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    static const unsigned char lead[] = { 0, 0, 0xC0, 0xE0, 0xF0 };
-    char u[4];
-
-    for (int k = n - 1; k > 0; k--, cp >>= 6)
-        u[k] = (char)(0x80 | (cp & 0x3F));
-    u[0] = (char)(lead[n] | cp);
-    buf_add(b, u, (size_t)n);
-}
-
-/* The value of a literal's content s[a..end) into out: escapes decoded, line
- * continuations removed, a template's raw line breaks as \n. False when the
- * value holds a NUL, which no file name can. */
-static bool decode(const char *s, size_t a, size_t end, bool tmpl, struct buf *out)
-{
-    static const char simple[] = "n\nt\tr\rb\bf\fv\v";
-    size_t i = a;
-    bool nul = false;
-
-    buf_reset(out);
-    while (i < end) {
-        unsigned char ch = (unsigned char)s[i++];
-        const char *e;
-        long cp = -1;
-
-        if (ch == '\r' && tmpl) {
-            i += i < end && s[i] == '\n';
-            buf_addch(out, '\n');
-            continue;
-        }
-        if (ch != '\\' || i >= end) {
-            nul |= ch == 0;
-            buf_addch(out, (char)ch);
-            continue;
-        }
-        ch = (unsigned char)s[i++];
-        if (ch == 'x') {
-            cp = hex_n(s, &i, end, 2);
-        } else if (ch == 'u') {
-            cp = unicode_escape(s, &i, end);
-        } else if (ch >= '0' && ch <= '7') { /* legacy octal, \0 included */
-            cp = ch - '0'; /* up to three digits, at most \377 */
-            for (int k = 0; k < 2 && i < end && s[i] >= '0' && s[i] <= '7' && cp < 040; k++)
-                cp = cp * 8 + (s[i++] - '0');
-        } else if (ch == '\r' || ch == '\n') { /* a line continuation */
-            i += ch == '\r' && i < end && s[i] == '\n';
-            continue;
-        } else if (ch == 0xE2 && end - i >= 2 && (unsigned char)s[i] == 0x80 &&
-                   ((unsigned char)s[i + 1] | 1) == 0xA9) {
-            i += 2; /* LS or PS: a line continuation too */
-            continue;
-        } else if (ch && (e = strchr(simple, (char)ch)) && (e - simple) % 2 == 0) {
-            ch = (unsigned char)e[1];
-        }
-        if (cp >= 0) {
-            nul |= cp == 0;
-            put_utf8(out, (unsigned long)cp);
-        } else { /* \' \" \\, identity escapes, a malformed \x or \u as x, u */
-            nul |= ch == 0;
-            buf_addch(out, (char)ch);
-        }
-    }
-    return !nul;
-}
-
 static size_t add_spec(struct lexer *lx, enum jslex_kind kind, char *spec, int line, int col)
 {
     struct jslex_result *o = lx->out;
@@ -375,7 +110,7 @@ static size_t add_spec(struct lexer *lx, enum jslex_kind kind, char *spec, int l
 /* The decoded literal s[a..b) as an owned specifier, NULL when unusable. */
 static char *literal(struct lexer *lx, size_t a, size_t b, bool tmpl)
 {
-    if (!decode(lx->s, a, b, tmpl, &lx->dec))
+    if (!jls_decode(lx->s, a, b, tmpl, &lx->dec))
         return NULL;
     return xstrndup(buf_cstr(&lx->dec), lx->dec.len);
 }
@@ -487,22 +222,22 @@ static int call_arg(struct lexer *lx, struct cur c, char **spec)
     size_t len = lx->len, a, b;
     bool tmpl = false;
 
-    skip_trivia(s, len, &c);
+    jls_skip_trivia(s, len, &c);
     if (c.i >= len || s[c.i] == ')')
         return -1;
     if (s[c.i] == '`') {
         enum tpl t;
         a = ++c.i;
-        if ((t = scan_template(s, len, &c)) != TPL_END)
+        if ((t = jls_scan_template(s, len, &c)) != TPL_END)
             return t == TPL_SUBST ? 0 : -1;
         b = c.i - 1;
         tmpl = true;
     } else if (s[c.i] != '\'' && s[c.i] != '"') {
         return 0;
-    } else if (!scan_string(s, len, &c, &a, &b)) {
+    } else if (!jls_scan_string(s, len, &c, &a, &b)) {
         return -1;
     }
-    skip_trivia(s, len, &c);
+    jls_skip_trivia(s, len, &c);
     if (c.i >= len || (s[c.i] != ')' && s[c.i] != ','))
         return c.i >= len ? -1 : 0;
     *spec = literal(lx, a, b, tmpl);
@@ -620,19 +355,19 @@ static void on_require(struct lexer *lx, int line, int col)
     size_t len = lx->len, w;
     struct cur c = lx->c;
 
-    skip_trivia(s, len, &c);
+    jls_skip_trivia(s, len, &c);
     if (c.i < len && s[c.i] == '(') {
         report_call(lx, JSLEX_REQUIRE, c, line, col, true);
         return;
     }
     if (c.i + 1 >= len || s[c.i++] != '.' || s[c.i] == '.')
         return;
-    skip_trivia(s, len, &c);
-    for (w = c.i; c.i < len && is_word_byte((unsigned char)s[c.i]); c.i++)
+    jls_skip_trivia(s, len, &c);
+    for (w = c.i; c.i < len && jls_is_word_byte((unsigned char)s[c.i]); c.i++)
         ;
     if (!word_is(s + w, c.i - w, "resolve"))
         return;
-    skip_trivia(s, len, &c);
+    jls_skip_trivia(s, len, &c);
     if (c.i < len && s[c.i] == '(')
         report_call(lx, JSLEX_REQUIRE_RESOLVE, c, line, col, false);
 }
@@ -673,7 +408,7 @@ static void on_word(struct lexer *lx, size_t start)
         }
         break;
     case KW_IMPORT:
-        skip_trivia(lx->s, lx->len, &c);
+        jls_skip_trivia(lx->s, lx->len, &c);
         if (c.i < lx->len && lx->s[c.i] == '(')
             report_call(lx, JSLEX_DYNAMIC_IMPORT, c, line, icol, true);
         else if (c.i >= lx->len || lx->s[c.i] != '.') /* import.meta is no import */
@@ -693,7 +428,7 @@ static void on_word(struct lexer *lx, size_t start)
  * end or the next ${ (pushed). */
 static void template_text(struct lexer *lx)
 {
-    enum tpl t = scan_template(lx->s, lx->len, &lx->c);
+    enum tpl t = jls_scan_template(lx->s, lx->len, &lx->c);
 
     if (t == TPL_SUBST)
         push(lx, FR_SUBST, 0);
@@ -725,7 +460,7 @@ static void on_close(struct lexer *lx, char ch)
 static bool clause_char(char ch)
 {
     return ch == '\'' || ch == '"' || ch == '{' || ch == '}' || ch == '*' || ch == ',' ||
-           (is_word_byte((unsigned char)ch) && !is_digit(ch));
+           (jls_is_word_byte((unsigned char)ch) && !jls_is_digit(ch));
 }
 
 static void advance(struct lexer *lx, size_t n, enum prev prev)
@@ -748,7 +483,7 @@ static void token(struct lexer *lx)
     switch (ch) {
     case '\'':
     case '"':
-        if (scan_string(s, len, &lx->c, &a, &b))
+        if (jls_scan_string(s, len, &lx->c, &a, &b))
             stmt_feed(lx, TK_STRING, NULL, 0, a, b);
         else
             lx->stmt.state = SS_NONE;
@@ -788,14 +523,14 @@ static void token(struct lexer *lx)
     case '/': /* not a comment: skip_trivia took those */
         if (lx->prev != PV_EXPR && lx->prev != PV_CLOSE_PAREN && lx->prev != PV_IDENT &&
             lx->prev != PV_FUNCTION && lx->prev != PV_DOT) {
-            scan_regex(s, len, &lx->c);
+            jls_scan_regex(s, len, &lx->c);
             lx->prev = PV_EXPR;
         } else {
             advance(lx, next == '=' ? 2 : 1, PV_PUNCT);
         }
         return;
     case '.':
-        if (is_digit(next))
+        if (jls_is_digit(next))
             break; /* .5 */
         if (next == '.' && next2 == '.')
             advance(lx, 3, PV_PUNCT); /* spread: ...require('x') is a call */
@@ -803,7 +538,7 @@ static void token(struct lexer *lx)
             advance(lx, 1, PV_DOT);
         return;
     case '?': /* a?.b, but a?.5:1 is a conditional */
-        if (next == '.' && !is_digit(next2))
+        if (next == '.' && !jls_is_digit(next2))
             advance(lx, 2, PV_DOT);
         else
             advance(lx, 1, PV_PUNCT);
@@ -825,11 +560,11 @@ static void token(struct lexer *lx)
         advance(lx, 1, PV_PUNCT);
         return;
     default:
-        if (is_digit(ch))
+        if (jls_is_digit(ch))
             break;
-        if (is_word_byte((unsigned char)ch)) {
-            while (lx->c.i < len && is_word_byte((unsigned char)s[lx->c.i]) &&
-                   !((unsigned char)s[lx->c.i] >= 0x80 && uni_space(s, len, lx->c.i)))
+        if (jls_is_word_byte((unsigned char)ch)) {
+            while (lx->c.i < len && jls_is_word_byte((unsigned char)s[lx->c.i]) &&
+                   !((unsigned char)s[lx->c.i] >= 0x80 && jls_uni_space(s, len, lx->c.i)))
                 lx->c.i++;
             on_word(lx, i);
         } else {
@@ -839,7 +574,7 @@ static void token(struct lexer *lx)
     }
     /* a number: 1, 0x1F, 1.5e10, 1_000n, .5 */
     for (lx->c.i++; lx->c.i < len; lx->c.i++)
-        if (!is_word_byte((unsigned char)s[lx->c.i]) && s[lx->c.i] != '.')
+        if (!jls_is_word_byte((unsigned char)s[lx->c.i]) && s[lx->c.i] != '.')
             break;
     lx->prev = PV_EXPR;
 }
@@ -852,10 +587,10 @@ void jslex_scan(const char *src, size_t len, struct jslex_result *out)
     if (len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3))
         lx.c.i = lx.c.bol = 3; /* a BOM, which node strips */
     if (len - lx.c.i >= 2 && src[lx.c.i] == '#' && src[lx.c.i + 1] == '!')
-        while (lx.c.i < len && !is_eol(src[lx.c.i]))
+        while (lx.c.i < len && !jls_is_eol(src[lx.c.i]))
             lx.c.i++; /* hashbang */
     for (;;) {
-        skip_trivia(src, len, &lx.c);
+        jls_skip_trivia(src, len, &lx.c);
         if (lx.c.i >= len)
             break;
         token(&lx);
