@@ -54,11 +54,18 @@ s_start=$(wait_answer "$t0" "http://127.0.0.1:$sp/hello")
 
 read -r f_rps f_p50 f_p99 < <(load "http://127.0.0.1:$gw/hello")
 read -r s_rps s_p50 s_p99 < <(load "http://127.0.0.1:$sp/hello")
+# the same handler behind a REST route (payload 1.0): fnctl serves it under the
+# stage as API Gateway's invoke URL has it, serverless-offline at the root
+read -r fr_rps fr_p50 fr_p99 < <(load "http://127.0.0.1:$gw/dev/rest")
+read -r sr_rps sr_p50 sr_p99 < <(load "http://127.0.0.1:$sp/rest")
 f_rss=$(awk '/VmRSS/{print int($2/1024)}' /proc/$fpid/status)
 s_rss=$(ps -o rss= --ppid "$spid" -p "$spid" | awk '{s+=$1} END{print int(s/1024)}')
 
 printf '%-22s %10s %10s %10s %12s\n' "" "req/s" "p50 ms" "p99 ms" "start ms"
 printf '%-22s %10s %10s %10s %12s\n' "serverless-offline" "$s_rps" "$s_p50" "$s_p99" "$s_start"
 printf '%-22s %10s %10s %10s %12s\n' "fnctl start" "$f_rps" "$f_p50" "$f_p99" "$f_start"
+printf '%-22s %10s %10s %10s\n' "offline, REST route" "$sr_rps" "$sr_p50" "$sr_p99"
+printf '%-22s %10s %10s %10s\n' "fnctl, REST route" "$fr_rps" "$fr_p50" "$fr_p99"
 python3 -c "print(f'ratio fnctl/offline: {$f_rps/$s_rps:.1f}x req/s (target >= 5x), p99 {$f_p99/$s_p99:.2f}x (target < 1)')"
+python3 -c "print(f'REST route ratio:    {$fr_rps/$sr_rps:.1f}x req/s, p99 {$fr_p99/$sr_p99:.2f}x')"
 echo "fnctl RSS: idle ${f_idle} MB (target < 20), after the load ${f_rss} MB (workers not counted); serverless-offline RSS after the load ${s_rss} MB"
