@@ -236,7 +236,7 @@ static void put_head(struct h1_conn *c, int status, const char *reason,
         evbuffer_commit_space(c->out, v, 1);
     }
     p = line;
-    if (status >= 200 && status != 204) {
+    if (status >= 200 && status != 204 && status != 304) {
         memcpy(p, "Content-Length: ", 16);
         p += 16;
         p = put_uint(p, body_len);
@@ -283,7 +283,9 @@ void h1_reply(struct h1_conn *c, int status, const char *reason, const struct h1
     if (!c->keep_alive)
         c->closing = true;
     put_head(c, status, reason ? reason : reason_for(status), headers, nheaders, blen);
-    if (!c->is_head) {
+    /* no body follows a HEAD's reply, a 1xx, a 204 or a 304, whatever the
+     * caller has: a client would read it as the next response */
+    if (!c->is_head && status >= 200 && status != 204 && status != 304) {
         if (body_buf)
             evbuffer_add_buffer(c->out, body_buf);
         else if (len)

@@ -99,7 +99,8 @@ const char *h1_peer(const struct h1_conn *c);
 /* Answers c's pending request: status, reason (NULL: the standard one),
  * headers (Content-Length and Connection are added, and Date unless one is
  * given), and a body given either as bytes or as an evbuffer whose contents
- * are moved, not copied (body_buf may be NULL; then body/len, may be NULL/0). */
+ * are moved, not copied (body_buf may be NULL; then body/len, may be NULL/0).
+ * A HEAD request's reply, a 1xx, 204 or 304 goes out without the body. */
 void h1_reply(struct h1_conn *c, int status, const char *reason, const struct h1_header *headers,
               size_t nheaders, const void *body, size_t len, struct evbuffer *body_buf);
 

@@ -573,3 +573,33 @@ Test(h1, a_line_break_in_a_header_value_cannot_split_the_response)
     free(out);
     close(fd);
 }
+
+Test(h1, no_body_follows_a_204_or_a_304)
+{
+    int fd = client();
+    defer = true;
+    send_all(fd, "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n", 38);
+    wait_deferred();
+    struct h1_conn *first = deferred;
+    deferred = NULL; /* (the reply hands out the next request at once) */
+    h1_reply(first, 304, NULL, NULL, 0, "stale body", 10, NULL);
+    wait_deferred();
+    struct evbuffer *b = evbuffer_new();
+    evbuffer_add(b, "gone", 4);
+    h1_reply(deferred, 204, NULL, NULL, 0, NULL, 0, b);
+    cr_assert_eq(evbuffer_get_length(b), 0, "the body was taken (and dropped)");
+    evbuffer_free(b);
+    defer = false; /* a third request, answered at once, ends what to read */
+    send_all(fd, "GET /c HTTP/1.1\r\n\r\n", 19);
+    char *out = receive(fd, "got 0", NULL);
+    cr_assert(strstr(out, "HTTP/1.1 304 Not Modified\r\n"), "%s", out);
+    cr_assert(strstr(out, "HTTP/1.1 204 No Content\r\n"), "%s", out);
+    cr_assert_null(strstr(out, "stale body"), "%s", out);
+    cr_assert_null(strstr(out, "gone"), "%s", out);
+    char *third = strstr(out, "HTTP/1.1 200 OK");
+    cr_assert_not_null(third);
+    *third = '\0';
+    cr_assert_null(strstr(out, "Content-Length"), "no length on 304 or 204: %s", out);
+    free(out);
+    close(fd);
+}
