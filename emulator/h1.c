@@ -280,8 +280,10 @@ void h1_reply(struct h1_conn *c, int status, const char *reason, const struct h1
     if (c->dead || c->st != ST_DISPATCHED)
         return;
     size_t blen = body_buf ? evbuffer_get_length(body_buf) : len;
-    if (!c->keep_alive)
+    if (!c->keep_alive) {
         c->closing = true;
+        event_del(c->rev); /* nothing more is read: what follows is not served */
+    }
     put_head(c, status, reason ? reason : reason_for(status), headers, nheaders, blen);
     /* no body follows a HEAD's reply, a 1xx, a 204 or a 304, whatever the
      * caller has: a client would read it as the next response */
