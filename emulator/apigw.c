@@ -263,6 +263,20 @@ static void json_field(struct buf *out, const char *k, const json_t *v)
     fj_dump(v, out);
 }
 
+/* Opens "requestContext" with the fields both formats start it with. */
+static void context_start(const struct apigw_request *req, struct buf *out)
+{
+    char dname[256], dprefix[128];
+    domain(req, dname, sizeof(dname), dprefix, sizeof(dprefix));
+    buf_addstr(out, ",\"requestContext\":{");
+    str_field(out, "accountId", MF_ACCOUNT_ID, false);
+    str_field(out, "apiId", APIGW_API_ID, true);
+    if (req->authorizer)
+        json_field(out, "authorizer", req->authorizer);
+    str_field(out, "domainName", dname, true);
+    str_field(out, "domainPrefix", dprefix, true);
+}
+
 /* Appends name (lowercased) -> value; returns the (moved) array. */
 static struct v2_header *add_v2_header(struct v2_header *h, size_t *n, size_t *cap,
                                        const char *name, const char *value)
@@ -365,7 +379,7 @@ static int event_v2(const struct apigw_request *req, const struct route_match *m
 {
     struct v2_header *h = NULL;
     struct buf cookies = BUF_INIT;
-    char when[40], dname[256], dprefix[128], epoch[32];
+    char when[40], epoch[32];
     const char *ua = apigw_header(req, "User-Agent");
     size_t n = v2_headers(req, &h, &cookies);
     json_t *qs, *unused, *pp;
@@ -404,16 +418,9 @@ static int event_v2(const struct apigw_request *req, const struct route_match *m
         json_decref(qs);
     }
 
-    domain(req, dname, sizeof(dname), dprefix, sizeof(dprefix));
     clf_time(req->epoch_ms, when, sizeof(when));
     snprintf(epoch, sizeof(epoch), "%lld", (long long)req->epoch_ms);
-    buf_addstr(out, ",\"requestContext\":{");
-    str_field(out, "accountId", MF_ACCOUNT_ID, false);
-    str_field(out, "apiId", APIGW_API_ID, true);
-    if (req->authorizer)
-        json_field(out, "authorizer", req->authorizer);
-    str_field(out, "domainName", dname, true);
-    str_field(out, "domainPrefix", dprefix, true);
+    context_start(req, out);
     buf_addstr(out, ",\"http\":{");
     str_field(out, "method", req->method, false);
     str_field(out, "path", req->path, true);
@@ -605,7 +612,7 @@ static int event_v1(const struct apigw_request *req, const struct route_match *m
                           struct buf *out)
 {
     bool rest = m->route->api == ROUTE_REST;
-    char when[40], dname[256], dprefix[128], ext_id[17], resource_id[8], epoch[32];
+    char when[40], ext_id[17], resource_id[8], epoch[32];
     const char *resource = m->route->path ? m->route->path : "/{proxy+}";
     const char *ua = apigw_header(req, "User-Agent");
     json_t *qs, *mqs;
@@ -623,18 +630,11 @@ static int event_v1(const struct apigw_request *req, const struct route_match *m
     json_or_null(out, "pathParameters", path_parameters(m, !rest)); /* REST: undecoded */
     buf_addstr(out, ",\"stageVariables\":null");
 
-    domain(req, dname, sizeof(dname), dprefix, sizeof(dprefix));
     clf_time(req->epoch_ms, when, sizeof(when));
     snprintf(ext_id, sizeof(ext_id), "%.8sEAAA=", req->request_id);
     snprintf(epoch, sizeof(epoch), "%lld", (long long)req->epoch_ms);
     resource_id_of(req->request_id, resource_id);
-    buf_addstr(out, ",\"requestContext\":{");
-    str_field(out, "accountId", MF_ACCOUNT_ID, false);
-    str_field(out, "apiId", APIGW_API_ID, true);
-    if (req->authorizer)
-        json_field(out, "authorizer", req->authorizer);
-    str_field(out, "domainName", dname, true);
-    str_field(out, "domainPrefix", dprefix, true);
+    context_start(req, out);
     str_field(out, "extendedRequestId", ext_id, true);
     str_field(out, "httpMethod", req->method, true);
     buf_addstr(out, ",\"identity\":{\"accessKey\":null,\"accountId\":null,\"caller\":null,"
