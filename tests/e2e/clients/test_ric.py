@@ -122,10 +122,18 @@ class AwsRuntimeInterfaceClient(unittest.TestCase):
         c.close()
         return r.status, r, body
 
-    def logged(self):
-        self.log.flush()
-        with open(os.path.join(self.dir, "fnctl.log")) as f:
-            return f.read()
+    def assert_logged(self, text, timeout=10):
+        """text shows in fnctl's log: the client writes its console lines to
+        stdout asynchronously, so a line may follow the response it belongs
+        to (on Lambda too, it reaches CloudWatch a little later)."""
+        deadline = time.time() + timeout
+        while True:
+            with open(os.path.join(self.dir, "fnctl.log")) as f:
+                log = f.read()
+            if text in log or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertIn(text, log)
 
     def test_gateway_requests_reach_the_handler_with_lambdas_context(self):
         for _ in range(3):  # a warm worker keeps its Runtime API connection
@@ -139,13 +147,12 @@ class AwsRuntimeInterfaceClient(unittest.TestCase):
             self.assertTrue(out["arn"].endswith(":function:ric-dev-hello"), out["arn"])
         status, _, body = self.get("/dev/hello")
         self.assertEqual(json.loads(body)["path"], "/hello")
-        self.assertIn("\tINFO\tric saw /hello", self.logged())
+        self.assert_logged("\tINFO\tric saw /hello")
 
     def test_a_thrown_error_is_the_gateways_500_and_an_invoke_error_line(self):
         status, _, body = self.get("/boom")
         self.assertEqual((status, body), (500, b'{"message":"Internal Server Error"}'))
-        self.assertIn('ERROR\tInvoke Error \t{"errorType":"TypeError","errorMessage":"boom from the ric"',
-                      self.logged())
+        self.assert_logged('ERROR\tInvoke Error \t{"errorType":"TypeError","errorMessage":"boom from the ric"')
 
     def test_invoke_api_with_client_context_and_function_error(self):
         c = http.client.HTTPConnection("127.0.0.1", self.aws, timeout=20)
