@@ -56,20 +56,18 @@ struct gw_call {
     long az_ttl;
 };
 
-#define H(name, value) ((struct h1_header){ name, sizeof(name) - 1, value, strlen(value) })
-
 /* The headers API Gateway puts on each of its responses; trace needs 80
  * bytes. Returns how many were written to out (at most 4). */
 static size_t request_headers(struct h1_header *out, bool http_api, const char *id, char *trace)
 {
     if (http_api) {
-        out[0] = H("apigw-requestid", id);
+        out[0] = H1_HEADER("apigw-requestid", id);
         return 1;
     }
-    out[0] = H("x-amzn-RequestId", id);
-    out[1] = H("x-amz-apigw-id", "fnctlEAAAAA=");
+    out[0] = H1_HEADER("x-amzn-RequestId", id);
+    out[1] = H1_HEADER("x-amz-apigw-id", "fnctlEAAAAA=");
     apigw_trace_id(emu_epoch_ms(), id, trace, 80);
-    out[2] = H("X-Amzn-Trace-Id", trace);
+    out[2] = H1_HEADER("X-Amzn-Trace-Id", trace);
     return 3;
 }
 
@@ -100,7 +98,7 @@ static void send_response(struct h1_conn *conn, struct apigw_response *r, bool h
             h[n++] = (struct h1_header){ kv->key, strlen(kv->key), kv->value, strlen(kv->value) };
     n += request_headers(h + n, http_api, id, trace);
     if (error_type)
-        h[n++] = H("x-amzn-ErrorType", error_type);
+        h[n++] = H1_HEADER("x-amzn-ErrorType", error_type);
     h1_reply(conn, r->status, NULL, h, n, NULL, 0, r->body);
     if (h != stack)
         free(h);

@@ -138,7 +138,8 @@ static const char *reason_for(int status)
          : status < 500 ? "Client Error" : "Server Error";
 }
 
-/* "Date: Mon, 30 Nov 2026 21:51:31 GMT", formatted once a second. */
+/* "Date: Mon, 30 Nov 2026 21:51:31 GMT\r\n", written by hand for each reply (no strftime:
+ * its names would follow the locale). */
 static size_t date_header(char out[64])
 {
     static const char days[] = "SunMonTueWedThuFriSat";
@@ -308,7 +309,7 @@ void h1_reply(struct h1_conn *c, int status, const char *reason, const struct h1
 static void reply_error(struct h1_conn *c, int status)
 {
     const char *reason = reason_for(status);
-    struct h1_header ct = { "Content-Type", 12, "text/plain; charset=utf-8", 25 };
+    struct h1_header ct = H1_HEADER("Content-Type", "text/plain; charset=utf-8");
     char body[80];
     size_t n = strlen(reason);
 

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
@@ -33,6 +34,11 @@ struct h1_header {
     const char *value; /* without surrounding whitespace */
     size_t value_len;
 };
+
+/* A header to send whose name is a string literal (its length counted by
+ * the compiler) and whose value is a C string. */
+#define H1_HEADER(name, value) \
+    ((struct h1_header){ "" name "", sizeof(name) - 1, (value), strlen(value) })
 
 /* One request. Its memory (method, target, headers, body) belongs to the
  * connection and stays valid until the request is answered with h1_reply, or

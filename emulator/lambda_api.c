@@ -29,8 +29,6 @@ struct pending {
     struct h1_conn *conn; /* NULL once the caller hung up */
 };
 
-#define H(name, value) ((struct h1_header){ name, sizeof(name) - 1, value, strlen(value) })
-
 /* An Event invocation, across its attempts (the invocation's done_arg). */
 struct async_ctx {
     struct emu *e;
@@ -63,8 +61,8 @@ static void send_error(struct h1_conn *req, int code, const char *reason,
     char id[37];
     va_list ap;
     inv_uuid(id);
-    struct h1_header h[] = { H("Content-Type", "application/json"), H("x-amzn-RequestId", id),
-                             H("x-amzn-ErrorType", error_type) };
+    struct h1_header h[] = { H1_HEADER("Content-Type", "application/json"), H1_HEADER("x-amzn-RequestId", id),
+                             H1_HEADER("x-amzn-ErrorType", error_type) };
     va_start(ap, body_fmt);
     buf_vaddf(&body, body_fmt, ap);
     va_end(ap);
@@ -122,18 +120,18 @@ static void sync_done(struct invocation *inv, void *arg)
     struct pending *pd = arg;
 
     if (pd->conn) {
-        struct h1_header h[5] = { H("Content-Type", "application/json"),
-                                  H("x-amzn-RequestId", inv->request_id),
-                                  H("X-Amz-Executed-Version", "$LATEST") };
+        struct h1_header h[5] = { H1_HEADER("Content-Type", "application/json"),
+                                  H1_HEADER("x-amzn-RequestId", inv->request_id),
+                                  H1_HEADER("X-Amz-Executed-Version", "$LATEST") };
         size_t n = 3;
         struct buf enc = BUF_INIT;
         h1_on_close(pd->conn, NULL, NULL);
         if (inv->outcome == INV_FUNCTION_ERROR)
-            h[n++] = H("X-Amz-Function-Error", "Unhandled");
+            h[n++] = H1_HEADER("X-Amz-Function-Error", "Unhandled");
         if (inv->want_tail) {
             size_t len = inv->tail.len, from = len > INV_TAIL_BYTES ? len - INV_TAIL_BYTES : 0;
             b64_encode(inv->tail.data ? inv->tail.data + from : "", len - from, &enc);
-            h[n++] = H("X-Amz-Log-Result", buf_cstr(&enc));
+            h[n++] = H1_HEADER("X-Amz-Log-Result", buf_cstr(&enc));
         }
         h1_reply(pd->conn, 200, "OK", h, n, NULL, 0, inv->response);
         buf_release(&enc);
@@ -284,7 +282,7 @@ static void handle_invoke(struct emu *e, struct h1_conn *req, const struct h1_re
     if (!strcmp(type, "DryRun")) {
         char id[37];
         inv_uuid(id);
-        struct h1_header h = H("x-amzn-RequestId", id);
+        struct h1_header h = H1_HEADER("x-amzn-RequestId", id);
         h1_reply(req, 204, "No Content", &h, 1, NULL, 0, NULL);
         return;
     }
@@ -310,7 +308,7 @@ static void handle_invoke(struct emu *e, struct h1_conn *req, const struct h1_re
         inv->done = event_done;
         inv->done_arg = ac;
         pool_submit(p, inv);
-        struct h1_header h = H("x-amzn-RequestId", inv->request_id);
+        struct h1_header h = H1_HEADER("x-amzn-RequestId", inv->request_id);
         h1_reply(req, 202, "Accepted", &h, 1, NULL, 0, NULL);
         return;
     }

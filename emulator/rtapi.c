@@ -15,7 +15,7 @@
 
 static void reply_json(struct h1_conn *c, int code, const char *reason, const char *json)
 {
-    static const struct h1_header ct = { "Content-Type", 12, "application/json", 16 };
+    struct h1_header ct = H1_HEADER("Content-Type", "application/json");
     char body[600];
     size_t n = strlen(json);
     if (n > sizeof(body) - 1)

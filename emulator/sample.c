@@ -212,15 +212,15 @@ json_t *sample_http_event(const struct sample_http *in)
         m.params[0].value = in->path + 1;
         m.params[0].value_len = strlen(in->path + 1);
     }
-    headers[nh++] = (struct h1_header){ "Accept", 6, "*/*", 3 };
+    headers[nh++] = H1_HEADER("Accept", "*/*");
     if (in->body) {
         json_t *parsed = json_loads(in->body, JSON_DECODE_ANY, NULL);
         const char *ct = parsed ? "application/json" : "text/plain";
-        headers[nh++] = (struct h1_header){ "Content-Type", 12, ct, strlen(ct) };
+        headers[nh++] = H1_HEADER("Content-Type", ct);
         json_decref(parsed);
     }
-    headers[nh++] = (struct h1_header){ "Host", 4, host, strlen(host) };
-    headers[nh++] = (struct h1_header){ "User-Agent", 10, "curl/8.5.0", 10 };
+    headers[nh++] = H1_HEADER("Host", host);
+    headers[nh++] = H1_HEADER("User-Agent", "curl/8.5.0");
     if (in->request_id)
         snprintf(id, sizeof(id), "%s", in->request_id);
     else

@@ -331,20 +331,16 @@ void wk_dispatch(struct worker *w, struct invocation *inv)
      * worker was initialised before anyone asked (no Init Duration) */
     if (w->invocations++ == 0 && !w->provisioned)
         inv->init_ms = w->init_ms;
-    int dlen = snprintf(deadline, sizeof(deadline), "%lld", (long long)inv->deadline_ms);
-    int alen = snprintf(arn, sizeof(arn), "arn:aws:lambda:%s:%s:function:%s", m->region,
-                        MF_ACCOUNT_ID, w->fn->name);
-    h[nh++] = (struct h1_header){ "Content-Type", 12, "application/json", 16 };
-    h[nh++] = (struct h1_header){ "Lambda-Runtime-Aws-Request-Id", 29, inv->request_id,
-                                  strlen(inv->request_id) };
-    h[nh++] = (struct h1_header){ "Lambda-Runtime-Deadline-Ms", 26, deadline, (size_t)dlen };
-    h[nh++] = (struct h1_header){ "Lambda-Runtime-Invoked-Function-Arn", 35, arn,
-                                  alen < (int)sizeof(arn) ? (size_t)alen : sizeof(arn) - 1 };
-    h[nh++] = (struct h1_header){ "Lambda-Runtime-Trace-Id", 23, inv->trace_id,
-                                  strlen(inv->trace_id) };
+    snprintf(deadline, sizeof(deadline), "%lld", (long long)inv->deadline_ms);
+    snprintf(arn, sizeof(arn), "arn:aws:lambda:%s:%s:function:%s", m->region, MF_ACCOUNT_ID,
+             w->fn->name);
+    h[nh++] = H1_HEADER("Content-Type", "application/json");
+    h[nh++] = H1_HEADER("Lambda-Runtime-Aws-Request-Id", inv->request_id);
+    h[nh++] = H1_HEADER("Lambda-Runtime-Deadline-Ms", deadline);
+    h[nh++] = H1_HEADER("Lambda-Runtime-Invoked-Function-Arn", arn);
+    h[nh++] = H1_HEADER("Lambda-Runtime-Trace-Id", inv->trace_id);
     if (inv->client_context)
-        h[nh++] = (struct h1_header){ "Lambda-Runtime-Client-Context", 29, inv->client_context,
-                                      strlen(inv->client_context) };
+        h[nh++] = H1_HEADER("Lambda-Runtime-Client-Context", inv->client_context);
 
     el_start(w->emu, w->fn->key, inv);
     struct timeval tv = { w->fn->timeout, 0 };
